@@ -1,0 +1,21 @@
+from setuptools import setup
+
+setup(
+    name="tf1to2",
+    version="0.1.0",
+    description="TensorFlow 1 and TensorFlow 2 versions of classic examples, proven equivalent",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11,<3.12",
+    packages=["tf1to2", "tf1_style", "tf2_style"],
+    package_data={"tf1to2": ["datasets/*"]},
+    install_requires=[
+        "tensorflow==2.21.*",
+        "tf-keras==2.21.*",
+        "keras>=3.15",
+        "tf-slim",
+        "numpy",
+    ],
+    extras_require={"test": ["pytest", "parameterized"]},
+    entry_points={"console_scripts": ["tf1to2=tf1to2.cli:main"]},
+)

@@ -1,0 +1,44 @@
+"""tf1to2: TF1 and TF2 versions of classic TensorFlow examples, proven equivalent.
+
+Importing this package prepares the process so that TF1-style graph code (``tf.compat.v1``,
+backed by tf_keras) and TF2 code on Keras 3 run side by side. Every entry point (the command
+line, the tests, both example packages) imports it before anything touches TensorFlow:
+
+- ``TF_USE_LEGACY_KERAS=1`` is set first. ``tf.compat.v1.layers``, ``tf.compat.v1.nn.rnn_cell``
+  and ``tf.keras`` read it once, on first access; with it, tf_keras backs them. ``import keras``
+  still gives Keras 3, which is what the TF2 side uses.
+- TensorFlow's start-up log (oneDNN and CUDA notices) and the TF1 deprecation warnings are
+  silenced; errors still surface as Python exceptions.
+- ``disable_eager_execution()`` is never called: the TF1 side builds in ``tf.Graph().as_default()``.
+"""
+import contextlib
+import os
+import sys
+import warnings
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up notices bypass logging."""
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+with _quiet_stderr():
+    import tensorflow  # noqa: E402,F401
+    import keras  # noqa: E402,F401
+    import tf_keras  # noqa: E402,F401
+
+tensorflow.get_logger().setLevel("ERROR")
+warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed", category=UserWarning)
+warnings.filterwarnings("ignore", message=r".*`tf.nn.rnn_cell.*", category=UserWarning)

@@ -1,0 +1,152 @@
+"""The `tf1to2` command: list the examples, compare their TF1 and TF2 sides, show a pair's diff.
+
+    tf1to2 list
+    tf1to2 compare EXAMPLE [--seed N] [--steps N] [--json]
+    tf1to2 compare --all [--seed N] [--json]
+    tf1to2 compare EXAMPLE --train [--episodes N] [--plot PATH]
+    tf1to2 diff EXAMPLE [--html PATH]
+
+Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input.
+"""
+import argparse
+import difflib
+import importlib.util
+import json
+import os
+import pathlib
+import sys
+
+import numpy as np
+
+from tf1to2 import examples
+from tf1to2.errors import UserError
+
+# --json lists every value of models up to this size and of outputs up to OUTPUT_LIMIT numbers.
+VARIABLE_LIMIT = 100_000
+OUTPUT_LIMIT = 10_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse's default also prints the usage)
+        raise UserError(f"{message} (see `{self.prog} --help`)")
+
+
+def _parser():
+    parser = _Parser(prog="tf1to2", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("list", help="list the examples with a one-line description")
+    compare = commands.add_parser("compare", help="run both sides of an example and compare them")
+    compare.add_argument("example", nargs="?", help="example name (see `tf1to2 list`)")
+    compare.add_argument("--all", action="store_true", help="compare every example")
+    compare.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    compare.add_argument("--steps", type=int, default=None,
+                         help="training steps (default: the example's own)")
+    compare.add_argument("--json", action="store_true", help="print one JSON object per example")
+    compare.add_argument("--train", action="store_true",
+                         help="run the example's main training job on both sides instead")
+    compare.add_argument("--episodes", type=int, default=None,
+                         help="episodes for --train of reinforcement-learning examples")
+    compare.add_argument("--plot", default=None,
+                         help="where --train writes its PNG plot (default: a file in the "
+                              "current directory named after the example)")
+    diff = commands.add_parser("diff", help="show what changes between a pair's two files")
+    diff.add_argument("example")
+    diff.add_argument("--html", default=None, help="write a side-by-side HTML page here instead")
+    return parser
+
+
+def _summary(values, limit):
+    """Values as nested lists when small enough, else shape, L2 norm and sum per entry."""
+    values = {name: np.asarray(value) for name, value in values.items()}
+    if sum(value.size for value in values.values()) <= limit:
+        return {name: value.tolist() for name, value in values.items()}
+    return {name: {"shape": list(value.shape), "l2_norm": float(np.linalg.norm(value)),
+                   "sum": float(value.sum())} for name, value in values.items()}
+
+
+def _side_json(trace):
+    return {"losses": trace.losses,
+            "variables": _summary(trace.final_variables, VARIABLE_LIMIT),
+            "outputs": _summary(trace.outputs, OUTPUT_LIMIT)}
+
+
+def report_json(report):
+    return {"example": report.example, "seed": report.seed, "steps": report.steps,
+            "equivalent": report.equivalent,
+            "checks": [check.as_dict() for check in report.checks],
+            "tf1": _side_json(report.tf1), "tf2": _side_json(report.tf2)}
+
+
+def _compare(args):
+    from tf1to2 import harness  # imports TensorFlow: only for commands that run models
+    if args.all == bool(args.example):
+        raise UserError("give one EXAMPLE or --all")
+    names = list(examples.EXAMPLES) if args.all else [examples.get(args.example).name]
+    if args.train:
+        if args.all:
+            raise UserError("--train runs one example at a time")
+        example = examples.get(names[0])
+        if not example.train_job:
+            with_jobs = [e.name for e in examples.EXAMPLES.values() if e.train_job]
+            raise UserError(f"{example.name} has no --train job; examples with one: "
+                            f"{', '.join(with_jobs) or 'none yet'}")
+        return 0 if example.load_train_job()(args) else 1
+    all_equivalent = True
+    for index, name in enumerate(names, 1):
+        report = harness.compare(name, seed=args.seed, steps=args.steps)
+        all_equivalent &= report.equivalent
+        if args.json:
+            print(json.dumps(report_json(report)), flush=True)
+        else:
+            if args.all:
+                print(f"[{index}/{len(names)}] {name}: "
+                      f"{'equivalent' if report.equivalent else 'NOT EQUIVALENT'} "
+                      f"({report.seconds:.1f} s)", file=sys.stderr, flush=True)
+            print(report.table() + "\n", flush=True)
+    if args.all and not args.json:
+        print("all examples equivalent" if all_equivalent else "some examples are NOT equivalent")
+    return 0 if all_equivalent else 1
+
+
+def _diff(args):
+    example = examples.get(args.example)
+    paths = [pathlib.Path(importlib.util.find_spec(f"{side}.{example.name}").origin)
+             for side in ("tf1_style", "tf2_style")]
+    lines = [path.read_text().splitlines(keepends=True) for path in paths]
+    if args.html:
+        page = difflib.HtmlDiff(wrapcolumn=100).make_file(
+            *lines, f"tf1_style/{example.name}.py", f"tf2_style/{example.name}.py")
+        write_atomically(args.html, page)
+        print(f"wrote {args.html}")
+    else:
+        sys.stdout.writelines(difflib.unified_diff(
+            *lines, f"tf1_style/{example.name}.py", f"tf2_style/{example.name}.py"))
+    return 0
+
+
+def write_atomically(path, content):
+    """Write text or bytes to ``path`` through a temporary file: never a half-written file."""
+    path = pathlib.Path(path)
+    if not path.parent.is_dir():
+        raise UserError(f"cannot write {path}: directory {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    temporary.write_bytes(content if isinstance(content, bytes) else content.encode())
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "list":
+            width = max(map(len, examples.EXAMPLES))
+            for example in examples.EXAMPLES.values():
+                print(f"{example.name:<{width}}  {example.description}")
+            return 0
+        return {"compare": _compare, "diff": _diff}[args.command](args)
+    except UserError as error:
+        print(f"tf1to2: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
