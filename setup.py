@@ -15,6 +15,8 @@ setup(
         "keras>=3.15",
         "tf-slim",
         "numpy",
+        "matplotlib",  # the PNG plots of `tf1to2 compare X --train`
+        "gymnasium",   # CartPole for the DQN pair
     ],
     extras_require={"test": ["pytest", "parameterized"]},
     entry_points={"console_scripts": ["tf1to2=tf1to2.cli:main"]},
