@@ -9,7 +9,8 @@ line, the tests, both example packages) imports it before anything touches Tenso
   still gives Keras 3, which is what the TF2 side uses.
 - TensorFlow's start-up log (oneDNN and CUDA notices) and the TF1 deprecation warnings are
   silenced; errors still surface as Python exceptions.
-- ``disable_eager_execution()`` is never called: the TF1 side builds in ``tf.Graph().as_default()``.
+- Eager execution is never switched off (that breaks Keras 3 in the same process): the TF1
+  side builds its graphs inside ``tf.Graph().as_default()``.
 """
 import contextlib
 import os

@@ -5,6 +5,7 @@
     tf1to2 compare --all [--seed N] [--json]
     tf1to2 compare EXAMPLE --train [--episodes N] [--plot PATH]
     tf1to2 diff EXAMPLE [--html PATH]
+    tf1to2 benchmark [EXAMPLE ...] [--repeat N] [--steps N]
 
 Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input.
 """
@@ -52,7 +53,22 @@ def _parser():
     diff = commands.add_parser("diff", help="show what changes between a pair's two files")
     diff.add_argument("example")
     diff.add_argument("--html", default=None, help="write a side-by-side HTML page here instead")
+    benchmark = commands.add_parser("benchmark", help="time each side of the examples")
+    benchmark.add_argument("examples", nargs="*", help="examples to time (default: all)")
+    benchmark.add_argument("--repeat", type=int, default=3, help="timed runs per side (default: 3)")
+    benchmark.add_argument("--steps", type=int, default=None,
+                           help="training steps (default: each example's own)")
     return parser
+
+
+def _benchmark(args):
+    from tf1to2 import benchmark
+    for name in args.examples:
+        examples.get(name)
+    if args.repeat < 1:
+        raise UserError(f"--repeat must be 1 or more, not {args.repeat}")
+    benchmark.run(args.examples, repeat=args.repeat, steps=args.steps)
+    return 0
 
 
 def _summary(values, limit):
@@ -142,7 +158,7 @@ def main(argv=None):
             for example in examples.EXAMPLES.values():
                 print(f"{example.name:<{width}}  {example.description}")
             return 0
-        return {"compare": _compare, "diff": _diff}[args.command](args)
+        return {"compare": _compare, "diff": _diff, "benchmark": _benchmark}[args.command](args)
     except UserError as error:
         print(f"tf1to2: error: {error}", file=sys.stderr)
         return 2

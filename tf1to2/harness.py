@@ -132,7 +132,7 @@ def compare_values(quantity, tf1_value, tf2_value, tolerance):
                 return Check(quantity, np.inf, np.inf, tolerance, False, f"{name}: NaN/inf differ")
             diff = np.where(np.isfinite(diff), diff, 0.0)
         max_abs = max(max_abs, float(diff.max()))
-        reference = np.abs(tf1_array)
+        reference = np.where(np.isfinite(tf1_array), np.abs(tf1_array), 0.0)
         max_rel = max(max_rel, float((diff / np.where(reference > 0, reference, 1.0)).max()))
         ok &= bool(np.all(diff <= tolerance.atol + tolerance.rtol * reference))
     return Check(quantity, max_abs, max_rel, tolerance, ok)
