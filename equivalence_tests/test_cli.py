@@ -49,6 +49,11 @@ def test_json_has_the_documented_fields(capsys):
     assert result["tf1"]["outputs"]["y_pred"] == result["tf2"]["outputs"]["y_pred"]
 
 
+def test_json_is_strict_none_gradients_and_failed_checks_become_null():
+    assert cli._strict_json({"g": [float("nan"), 1.0], "d": float("inf"), "n": 2}) == {
+        "g": [None, 1.0], "d": None, "n": 2}
+
+
 def test_large_values_are_summarised_in_json():
     summary = cli._summary({"w": [[1.0, 2.0], [2.0, 4.0]]}, limit=3)
     assert summary == {"w": {"shape": [2, 2], "l2_norm": 5.0, "sum": 9.0}}

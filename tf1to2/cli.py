@@ -86,11 +86,23 @@ def _side_json(trace):
             "outputs": _summary(trace.outputs, OUTPUT_LIMIT)}
 
 
+def _strict_json(value):
+    """NaN and infinities (a None gradient, a failed check) become null: strict JSON."""
+    if isinstance(value, dict):
+        return {key: _strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(item) for item in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
 def report_json(report):
-    return {"example": report.example, "seed": report.seed, "steps": report.steps,
-            "equivalent": report.equivalent,
-            "checks": [check.as_dict() for check in report.checks],
-            "tf1": _side_json(report.tf1), "tf2": _side_json(report.tf2)}
+    return _strict_json({
+        "example": report.example, "seed": report.seed, "steps": report.steps,
+        "equivalent": report.equivalent,
+        "checks": [check.as_dict() for check in report.checks],
+        "tf1": _side_json(report.tf1), "tf2": _side_json(report.tf2)})
 
 
 def _compare(args):
@@ -112,7 +124,7 @@ def _compare(args):
         report = harness.compare(name, seed=args.seed, steps=args.steps)
         all_equivalent &= report.equivalent
         if args.json:
-            print(json.dumps(report_json(report)), flush=True)
+            print(json.dumps(report_json(report), allow_nan=False), flush=True)
         else:
             if args.all:
                 print(f"[{index}/{len(names)}] {name}: "
@@ -162,6 +174,9 @@ def main(argv=None):
     except UserError as error:
         print(f"tf1to2: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tf1to2 diff X | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
