@@ -5,6 +5,7 @@ import subprocess
 import sys
 from unittest import mock
 
+import numpy as np
 import pytest
 
 from tf1to2 import cli, examples
@@ -55,8 +56,10 @@ def test_json_is_strict_none_gradients_and_failed_checks_become_null():
 
 
 def test_large_values_are_summarised_in_json():
-    summary = cli._summary({"w": [[1.0, 2.0], [2.0, 4.0]]}, limit=3)
+    summary = cli._summary({"w": np.array([[1.0, 2.0], [2.0, 4.0]])}, limit=3)
     assert summary == {"w": {"shape": [2, 2], "l2_norm": 5.0, "sum": 9.0}}
+    nested = cli._summary({"api": {"y": [1.0, 2.0]}, "n": 3.0}, limit=10)
+    assert nested == {"api/y": [1.0, 2.0], "n": 3.0}
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -73,7 +73,8 @@ def _benchmark(args):
 
 def _summary(values, limit):
     """Values as nested lists when small enough, else shape, L2 norm and sum per entry."""
-    values = {name: np.asarray(value) for name, value in values.items()}
+    from tf1to2.harness import flatten  # nested outputs ({"api": {"logits": ...}}) by path
+    values = flatten(values)
     if sum(value.size for value in values.values()) <= limit:
         return {name: value.tolist() for name, value in values.items()}
     return {name: {"shape": list(value.shape), "l2_norm": float(np.linalg.norm(value)),

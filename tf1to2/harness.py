@@ -94,7 +94,7 @@ class Report:
         return "\n".join(rows)
 
 
-def _flatten(value, prefix=""):
+def flatten(value, prefix=""):
     """A quantity as {path: float64 array}: dicts by key, lists by index, numbers as arrays."""
     if isinstance(value, dict):
         items = value.items()
@@ -104,13 +104,13 @@ def _flatten(value, prefix=""):
         return {prefix: np.asarray(value, dtype=np.float64)}
     flat = {}
     for key, item in items:
-        flat.update(_flatten(item, f"{prefix}/{key}" if prefix else str(key)))
+        flat.update(flatten(item, f"{prefix}/{key}" if prefix else str(key)))
     return flat
 
 
 def compare_values(quantity, tf1_value, tf2_value, tolerance):
     """One check: the same names, the same shapes, and every element within the tolerance."""
-    tf1_flat, tf2_flat = _flatten(tf1_value), _flatten(tf2_value)
+    tf1_flat, tf2_flat = flatten(tf1_value), flatten(tf2_value)
     missing, extra = sorted(set(tf1_flat) - set(tf2_flat)), sorted(set(tf2_flat) - set(tf1_flat))
     if missing or extra:
         return Check(quantity, np.inf, np.inf, tolerance, False,
