@@ -20,7 +20,12 @@ from tf1to2.errors import UserError
 
 @dataclasses.dataclass(frozen=True)
 class Converted:
-    """A TF2 variable whose value is a conversion of a TF1 value (and back)."""
+    """A TF2 variable whose value is a conversion of a TF1 value (and back).
+
+    ``variable`` may also be a tuple of TF2 variables, for a TF1 variable that TF2 splits in
+    several (a ``BasicLSTMCell`` kernel becomes ``kernel`` and ``recurrent_kernel``): then
+    ``to_tf2`` returns, and ``to_tf1`` and ``gradient_to_tf1`` take, a tuple in the same order.
+    """
     variable: typing.Any
     to_tf2: typing.Callable  # TF1 layout -> TF2 layout
     to_tf1: typing.Callable  # TF2 layout -> TF1 layout
@@ -34,6 +39,16 @@ def _entry(target):
         return target
     identity = lambda value: value  # noqa: E731
     return Converted(target, identity, identity)
+
+
+def _variables(entry):
+    """The TF2 variables of a map entry, as a tuple (several for a TF1 variable TF2 splits)."""
+    return entry.variable if isinstance(entry.variable, tuple) else (entry.variable,)
+
+
+def _joined(entry, parts):
+    """Per-variable arrays as ``to_tf1`` takes them: a tuple for a split variable, else one."""
+    return tuple(parts) if isinstance(entry.variable, tuple) else parts[0]
 
 
 def check_names(expected, given, what):
@@ -50,19 +65,27 @@ def assign(name_map, values, what="initial values"):
     converted = {}
     for name, target in name_map.items():
         entry = _entry(target)
-        value = np.asarray(entry.to_tf2(np.asarray(values[name])))
-        if tuple(value.shape) != tuple(entry.variable.shape):
-            raise UserError(f"{what}: {name} has shape {list(np.shape(values[name]))}, "
-                            f"the model expects {list(entry.variable.shape)} after conversion")
-        converted[name] = value
-    for name, value in converted.items():  # only once everything converted: nothing half-written
-        _entry(name_map[name]).variable.assign(value)
+        value = entry.to_tf2(np.asarray(values[name]))
+        parts = [np.asarray(part)
+                 for part in (value if isinstance(entry.variable, tuple) else [value])]
+        for variable, part in zip(_variables(entry), parts):
+            if tuple(part.shape) != tuple(variable.shape):
+                raise UserError(f"{what}: {name} has shape {list(np.shape(values[name]))}, "
+                                f"the model expects {list(variable.shape)} after conversion")
+        converted[name] = parts
+    for name, parts in converted.items():  # only once everything converted: nothing half-written
+        for variable, part in zip(_variables(_entry(name_map[name])), parts):
+            variable.assign(part)
 
 
 def read(name_map):
     """The TF2 variables' values, by TF1 name and in TF1 layout."""
-    return {name: np.asarray(_entry(target).to_tf1(np.asarray(_entry(target).variable)))
-            for name, target in name_map.items()}
+    values = {}
+    for name, target in name_map.items():
+        entry = _entry(target)
+        values[name] = np.asarray(entry.to_tf1(
+            _joined(entry, [np.asarray(variable) for variable in _variables(entry)])))
+    return values
 
 
 def gradients_by_tf1_name(name_map, variables, gradients):
@@ -71,11 +94,11 @@ def gradients_by_tf1_name(name_map, variables, gradients):
     result = {}
     for name, target in name_map.items():
         entry = _entry(target)
-        gradient = by_id.get(id(entry.variable))
-        if gradient is None:
+        gradient = [by_id.get(id(variable)) for variable in _variables(entry)]
+        if any(part is None for part in gradient):
             raise UserError(f"no gradient for {name}: it is not connected to the loss")
         convert = entry.gradient_to_tf1 or entry.to_tf1
-        result[name] = np.asarray(convert(np.asarray(gradient)))
+        result[name] = np.asarray(convert(_joined(entry, [np.asarray(part) for part in gradient])))
     return result
 
 
@@ -97,3 +120,122 @@ def load_tf1_checkpoint(path, names=None):
     if names is not None:
         check_names(names, values, f"checkpoint {path}")
     return values
+
+
+TRAJECTORY_WHOLE_LIMIT = 100_000  # variables up to this many elements are recorded whole
+
+
+def trajectory_sample(values, stride=7):
+    """What a big model's trajectory records per step: small variables whole, big ones sampled.
+
+    A variable of more than ``TRAJECTORY_WHOLE_LIMIT`` elements is recorded as every ``stride``-th
+    element along each axis (a 3136x1024 kernel becomes 448x147), under the key
+    ``name[::stride]``. The stride is prime so that it does not alias with power-of-two layouts
+    (every one of 64 channels of a flattened NHWC map is sampled). Both sides call this on their
+    TF1-named values, so the samples line up.
+    """
+    sample = {}
+    for name, value in values.items():
+        value = np.asarray(value)
+        if value.size <= TRAJECTORY_WHOLE_LIMIT:
+            sample[name] = value
+        else:
+            sample[f"{name}[::{stride}]"] = value[(slice(None, None, stride),) * value.ndim]
+    return sample
+
+
+# --- Gradients that may be None -----------------------------------------------------------------
+
+def _map_leaves(function, values):
+    if isinstance(values, dict):
+        return {key: _map_leaves(function, value) for key, value in values.items()}
+    if isinstance(values, (list, tuple)):
+        return [_map_leaves(function, value) for value in values]
+    return function(values)
+
+
+def none_as_nan(values):
+    """Nested dicts and lists of tensors as numpy arrays, with NaN wherever a value is None.
+
+    ``tf.gradients`` and ``GradientTape.gradient`` return None for a target that does not depend
+    on a source. Recording it as NaN keeps it visible: the comparison counts NaN equal only to
+    NaN, so a None on one side and a number on the other fails the check instead of vanishing.
+    """
+    return _map_leaves(lambda value: np.float32(np.nan) if value is None else np.asarray(value),
+                       values)
+
+
+def run_none_as_nan(session, fetches):
+    """``session.run(fetches)`` for fetches that may hold None (a Session refuses to fetch None).
+
+    Runs every tensor in one call and returns the same structure as :func:`none_as_nan`.
+    """
+    tensors = []
+    _map_leaves(lambda value: value is None or tensors.append(value), fetches)
+    results = iter(session.run(tensors))
+    return none_as_nan(_map_leaves(lambda value: None if value is None else next(results), fetches))
+
+
+# --- LSTM: tf.nn.rnn_cell.BasicLSTMCell <-> keras.layers.LSTMCell -------------------------------
+# (docs/char_rnn.md includes the part between the two --8<-- markers.)
+# --8<-- [start:lstm]
+# BasicLSTMCell:  i, j, f, o = split(concat[x, h] @ kernel + bias, 4)          (j: the candidate)
+#                 c' = c·sigmoid(f + forget_bias) + sigmoid(i)·tanh(j);  h' = tanh(c')·sigmoid(o)
+# Keras LSTMCell: i, f, c, o = split(x @ kernel + h @ recurrent_kernel + bias, 4)  (c: candidate)
+#                 the same formulas, with the forget bias a trainable part of `bias`.
+# The gates are column blocks of width `units` in this order:
+TF1_LSTM_GATES = ("input", "candidate", "forget", "output")    # i, j, f, o
+KERAS_LSTM_GATES = ("input", "forget", "candidate", "output")  # i, f, c, o
+
+
+def reorder_lstm_gates(array, from_gates, to_gates):
+    """``array`` with the four gate blocks of its last axis moved from one order to another."""
+    blocks = dict(zip(from_gates, np.split(np.asarray(array), 4, axis=-1)))
+    return np.concatenate([blocks[gate] for gate in to_gates], axis=-1)
+
+
+def lstm_kernel_to_keras(kernel):
+    """BasicLSTMCell ``kernel`` [input + units, 4·units] → (``kernel``, ``recurrent_kernel``)."""
+    units = kernel.shape[-1] // 4
+    kernel = reorder_lstm_gates(kernel, TF1_LSTM_GATES, KERAS_LSTM_GATES)
+    # The TF1 kernel multiplies concat[x, h]: its first rows take x, its last `units` rows h.
+    return kernel[:-units], kernel[-units:]
+
+
+def lstm_kernel_to_tf1(kernels):
+    """(``kernel`` [input, 4·units], ``recurrent_kernel`` [units, 4·units]) → BasicLSTMCell's."""
+    kernel, recurrent_kernel = kernels
+    return reorder_lstm_gates(np.concatenate([kernel, recurrent_kernel], axis=0),
+                              KERAS_LSTM_GATES, TF1_LSTM_GATES)
+
+
+def _forget_block(units):
+    forget = KERAS_LSTM_GATES.index("forget")
+    return slice(forget * units, (forget + 1) * units)
+
+
+def lstm_bias_to_keras(bias, forget_bias):
+    """BasicLSTMCell ``bias`` [4·units] → LSTMCell ``bias``, with ``forget_bias`` folded in.
+
+    BasicLSTMCell adds ``forget_bias`` (1.0 by default) to the forget gate at every step without
+    storing it; Keras has only the trainable bias, so the constant goes into its forget block.
+    """
+    bias = reorder_lstm_gates(bias, TF1_LSTM_GATES, KERAS_LSTM_GATES)
+    bias[_forget_block(bias.shape[-1] // 4)] += np.asarray(forget_bias, bias.dtype)
+    return bias
+
+
+def lstm_bias_to_tf1(bias, forget_bias):
+    """LSTMCell ``bias`` → BasicLSTMCell ``bias``: ``forget_bias`` taken out, gates reordered."""
+    bias = np.array(bias)  # a copy: the caller's array stays as it was
+    bias[_forget_block(bias.shape[-1] // 4)] -= np.asarray(forget_bias, bias.dtype)
+    return reorder_lstm_gates(bias, KERAS_LSTM_GATES, TF1_LSTM_GATES)
+
+
+def lstm_bias_gradient_to_tf1(gradient):
+    """d loss / d LSTMCell ``bias`` → d loss / d BasicLSTMCell ``bias``: reordered only.
+
+    ``forget_bias`` is a constant added to the bias: it moves the value, not the gradient.
+    """
+    return reorder_lstm_gates(gradient, KERAS_LSTM_GATES, TF1_LSTM_GATES)
+# --8<-- [end:lstm]
