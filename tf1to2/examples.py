@@ -19,7 +19,8 @@ class Example:
     # How the two sides start from the same weights:
     #   "copy": the TF2 side copies the TF1 initial values through its explicit name map;
     #   "seed": both builds are seeded identically and produce equal values themselves
-    #           (the "variables" check proves it); "none": the example has no variables.
+    #           (the "variables" check proves it); "none": the example has no variables,
+    #           or both sides set them from the same constants in tf1to2.
     alignment: str
     steps: int  # training steps that `tf1to2 compare` runs by default
     # Tolerance per quantity; quantities not listed use `default_tolerance`.
@@ -57,19 +58,74 @@ EXAMPLES = {example.name: example for example in [
         tolerances=_TRAINING),
     Example(
         "graph_basics",
-        "Constants, placeholders and feeds, variables and assign ops, matmul, d(x²)/dx at x=3.",
+        "Constants, placeholders and feeds, variables, assign and scatter ops, matmul, d(x²)/dx, "
+        "the gradient of 0.5·Σ(Xw + b − y)².",
         "TensorFlow handbook, graph execution appendix", "none", 0,
         default_tolerance=tol.EXACT),
     Example(
         "autodiff_basics",
-        "Gradients of x² at 3, of a watched constant, and a second derivative (acceleration 9.8).",
-        "Deep Learning with Python 2nd ed., ch. 3: GradientTape", "none", 0,
-        default_tolerance=tol.EXACT),
+        "Gradients of x² at 3, of a watched constant, a second derivative (acceleration 9.8), "
+        "a Hessian, stop_gradient.",
+        "Deep Learning with Python 2nd ed., ch. 3: GradientTape; Hands-On ML 2nd ed., ch. 12: "
+        "autodiff", "none", 0,
+        default_tolerance=tol.EXACT,
+        # Gradients summed over several targets add their terms in another order (1 ulp).
+        tolerances={"outputs": tol.FLOAT32_FORWARD}),
     Example(
         "linear_classifier",
         "A linear classifier on two 2-D Gaussian clouds, 40 full-batch steps updated by assign_sub.",
         "Deep Learning with Python 2nd ed., ch. 3: linear classifier from scratch", "copy", 40,
         tolerances=_TRAINING),
+    Example(
+        "mlp",
+        "MNIST MLP (Flatten, Dense 100 relu, Dense 10 logits), Adam 1e-3, batch 50, tf.metrics.accuracy.",
+        "TensorFlow handbook, models and layers: mlp/mlp.py, mlp/main.py", "seed", 20,
+        tolerances={"losses": tol.KERAS3_ADAM, "trajectory": tol.KERAS3_ADAM,
+                    "metrics": tol.EVAL_ACCURACY},
+        train_job="tf1to2.jobs:train_mlp"),
+    Example(
+        "cnn",
+        "MNIST CNN (2x conv 5x5 + max-pool, Dense 1024, Dense 10), Adam 1e-3, batch 50.",
+        "TensorFlow handbook, models and layers: cnn/cnn.py, mlp/main.py", "seed", 20,
+        tolerances={"losses": tol.ADAM_AMPLIFIED, "trajectory": tol.ADAM_AMPLIFIED,
+                    "metrics": tol.EVAL_ACCURACY},
+        train_job="tf1to2.jobs:train_cnn"),
+    Example(
+        # "seed": nothing is copied; both sides build the kernel and bias from the same constants
+        # (tf.constant_initializer vs keras.initializers.Constant), and the variables check proves it.
+        "conv_example",
+        "The handbook's worked convolution: a 7x7 image, a 3x3 kernel and bias 1, VALID: 5x5.",
+        "TensorFlow handbook, convolutional neural networks: cnn/cnn_example.py", "seed", 0,
+        default_tolerance=tol.EXACT),
+    Example(
+        "custom_metric",
+        "Streaming accuracy over batches of different sizes: tf.metrics.accuracy and a custom Metric.",
+        "TensorFlow handbook, models and layers: utils.py SparseCategoricalAccuracy", "none", 0,
+        default_tolerance=tol.EXACT),
+    Example(
+        # "copy": the TF2 network starts from the TF1 initial values through tf1_names().
+        "dqn",
+        "Deep Q-learning on CartPole (Q-net 4-24-24-2, replay 10,000, batch 32, Adam 1e-3, ε-greedy).",
+        "TensorFlow handbook, deep reinforcement learning: rl/rl.py", "copy", 50,
+        tolerances={"losses": tol.KERAS3_ADAM, "trajectory": tol.KERAS3_ADAM,
+                    "metrics": tol.DQN_EPISODES},
+        train_job="tf1to2.jobs:dqn"),
+    Example(
+        # "copy": the TF2 model starts from the TF1 initial values through tf1_names().
+        "keras_pipeline",
+        "The MNIST MLP as Sequential/Functional model with compile/fit/evaluate/predict vs a Session loop.",
+        "TensorFlow handbook, Keras pipeline: mnist/main.py", "copy", 40,
+        tolerances={"outputs": tol.ADAM_LOGITS, "losses": tol.KERAS3_ADAM,
+                    "trajectory": tol.KERAS3_ADAM, "metrics": tol.KERAS3_ADAM}),
+    Example(
+        # "copy": BasicLSTMCell's kernel cannot be seeded equal to LSTMCell's two kernels; the TF2
+        # side copies the TF1 values through its name map, which converts the LSTM layout.
+        "char_rnn",
+        "Character-level LSTM(256) on Nietzsche, Adam, text generated at four temperatures.",
+        "TensorFlow handbook, recurrent neural networks: rnn/rnn.py", "copy", 20,
+        tolerances={"outputs": tol.FLOAT32_RECURRENT, "losses": tol.KERAS3_ADAM,
+                    "trajectory": tol.KERAS3_ADAM},
+        train_job="tf1to2.jobs:char_rnn"),
 ]}
 
 
