@@ -91,25 +91,17 @@ EXAMPLES = {example.name: example for example in [
                     "metrics": tol.EVAL_ACCURACY},
         train_job="tf1to2.jobs:train_cnn"),
     Example(
-        # "seed": nothing is copied; both sides build the kernel and bias from the same constants
+        # "none": nothing is copied; both sides build the kernel and bias from the same constants
         # (tf.constant_initializer vs keras.initializers.Constant), and the variables check proves it.
         "conv_example",
         "The handbook's worked convolution: a 7x7 image, a 3x3 kernel and bias 1, VALID: 5x5.",
-        "TensorFlow handbook, convolutional neural networks: cnn/cnn_example.py", "seed", 0,
+        "TensorFlow handbook, convolutional neural networks: cnn/cnn_example.py", "none", 0,
         default_tolerance=tol.EXACT),
     Example(
         "custom_metric",
         "Streaming accuracy over batches of different sizes: tf.metrics.accuracy and a custom Metric.",
         "TensorFlow handbook, models and layers: utils.py SparseCategoricalAccuracy", "none", 0,
         default_tolerance=tol.EXACT),
-    Example(
-        # "copy": the TF2 network starts from the TF1 initial values through tf1_names().
-        "dqn",
-        "Deep Q-learning on CartPole (Q-net 4-24-24-2, replay 10,000, batch 32, Adam 1e-3, ε-greedy).",
-        "TensorFlow handbook, deep reinforcement learning: rl/rl.py", "copy", 50,
-        tolerances={"losses": tol.KERAS3_ADAM, "trajectory": tol.KERAS3_ADAM,
-                    "metrics": tol.DQN_EPISODES},
-        train_job="tf1to2.jobs:dqn"),
     Example(
         # "copy": the TF2 model starts from the TF1 initial values through tf1_names().
         "keras_pipeline",
@@ -126,6 +118,14 @@ EXAMPLES = {example.name: example for example in [
         tolerances={"outputs": tol.FLOAT32_RECURRENT, "losses": tol.KERAS3_ADAM,
                     "trajectory": tol.KERAS3_ADAM},
         train_job="tf1to2.jobs:char_rnn"),
+    Example(
+        # "copy": the TF2 network starts from the TF1 initial values through tf1_names().
+        "dqn",
+        "Deep Q-learning on CartPole (Q-net 4-24-24-2, replay 10,000, batch 32, Adam 1e-3, ε-greedy).",
+        "TensorFlow handbook, deep reinforcement learning: rl/rl.py", "copy", 50,
+        tolerances={"losses": tol.KERAS3_ADAM, "trajectory": tol.KERAS3_ADAM,
+                    "metrics": tol.DQN_EPISODES},
+        train_job="tf1to2.jobs:dqn"),
 ]}
 
 
