@@ -76,6 +76,22 @@ class MappingTest(unittest.TestCase):
             mapping.assign(self.name_map, {"dense/kernel": np.ones((3, 2)), "dense/bias": np.ones(3)})
         np.testing.assert_array_equal(self.dense.kernel.numpy(), before)
 
+    def test_tf1_load_checks_names_and_shapes_before_loading_anything(self):
+        with tf1.Graph().as_default():
+            kernel = tf1.get_variable("dense/kernel", [3, 2], initializer=tf1.zeros_initializer())
+            bias = tf1.get_variable("dense/bias", [2], initializer=tf1.zeros_initializer())
+            variables = {"dense/kernel": kernel, "dense/bias": bias}
+            with tf1.Session() as sess:
+                sess.run(tf1.global_variables_initializer())
+                with self.assertRaisesRegex(UserError, r"missing dense/bias; extra dense/gamma"):
+                    mapping.load(sess, variables, {"dense/kernel": np.ones((3, 2)), "dense/gamma": 1})
+                with self.assertRaisesRegex(UserError, r"dense/bias has shape \[3\]"):
+                    mapping.load(sess, variables, {"dense/kernel": np.ones((3, 2)),
+                                                   "dense/bias": np.ones(3)})
+                np.testing.assert_array_equal(sess.run(kernel), np.zeros((3, 2)))
+                mapping.load(sess, variables, {"dense/kernel": np.ones((3, 2)), "dense/bias": [1, 2]})
+                np.testing.assert_array_equal(sess.run(bias), [1.0, 2.0])
+
     def test_tf1_checkpoint_is_read_without_optimizer_slots(self):
         import tempfile
         with tempfile.TemporaryDirectory() as directory, tf1.Graph().as_default():

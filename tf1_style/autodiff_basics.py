@@ -95,8 +95,7 @@ def trace(seed=0, steps=0, initial_values=None):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             # A Session cannot fetch None: this runs the tensors and records each None as NaN.
             return Trace(**mapping.run_none_as_nan(sess, fetches))
 

@@ -85,8 +85,7 @@ def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             feed_dict = {X_: X, y_: y}
             c, h = state
             result = Trace(variables=sess.run(variables),

@@ -13,7 +13,7 @@ What changes in TF2:
 """
 import tensorflow.compat.v1 as tf
 
-from tf1to2 import data, hparams
+from tf1to2 import data, hparams, mapping
 from tf1to2.harness import Trace
 
 HP = hparams.CONV_EXAMPLE
@@ -40,8 +40,7 @@ def trace(seed=0, steps=0, initial_values=None):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             result = Trace(variables=sess.run(variables),
                            outputs={"output": sess.run(output, {image_: image})})
     return result

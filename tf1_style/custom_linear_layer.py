@@ -17,7 +17,7 @@ What changes in TF2:
 """
 import tensorflow.compat.v1 as tf
 
-from tf1to2 import data, hparams
+from tf1to2 import data, hparams, mapping
 from tf1to2.harness import Trace
 
 HP = hparams.CUSTOM_LINEAR_LAYER
@@ -93,8 +93,7 @@ def trace(seed=0, steps=HP.steps, initial_values=None):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             feed_dict = {X_: X, y_: y}
             result = Trace(variables=sess.run(variables),
                            outputs={"y_pred": sess.run(y_pred, feed_dict)},

@@ -22,7 +22,7 @@ import random
 
 import numpy as np
 
-from tf1to2 import hparams, rl
+from tf1to2 import hparams, mapping, rl
 from tf1to2.harness import Trace
 
 HP = hparams.DQN
@@ -73,8 +73,7 @@ class Agent:
             self.session = tf.Session()
             self.session.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in self.variables.items():
-                    variable.load(initial_values[name], self.session)
+                mapping.load(self.session, self.variables, initial_values)
 
     def read_variables(self):
         return self.session.run(self.variables)

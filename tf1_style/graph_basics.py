@@ -20,7 +20,7 @@ What changes in TF2:
 import tensorflow.compat.v1 as tf
 import numpy as np
 
-from tf1to2 import data, hparams
+from tf1to2 import data, hparams, mapping
 from tf1to2.harness import Trace
 
 HP = hparams.GRAPH_BASICS
@@ -101,8 +101,7 @@ def trace(seed=0, steps=0, initial_values=None):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             result = Trace(variables=sess.run(variables))
             result.outputs["one_plus_one"] = sess.run(c)
             result.outputs["a_plus_b"] = sess.run(a_plus_b, feed_dict={a_: HP.a, b_: HP.b})

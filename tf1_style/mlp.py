@@ -18,7 +18,7 @@ import tensorflow.compat.v1 as tf
 
 import random
 
-from tf1to2 import data, hparams
+from tf1to2 import data, hparams, mapping
 from tf1to2.harness import Trace
 
 HP = hparams.MNIST_TRAINING
@@ -80,8 +80,7 @@ def train_and_evaluate(seed, mnist, batches, initial_values=None, record_variabl
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             if initial_values is not None:
-                for name, variable in variables.items():
-                    variable.load(initial_values[name], sess)
+                mapping.load(sess, variables, initial_values)
             feed_dict = {images_: images, labels_: labels}
             result = Trace(variables=sess.run(variables),
                            outputs={"logits": sess.run(logits, feed_dict)},

@@ -78,6 +78,21 @@ def assign(name_map, values, what="initial values"):
             variable.assign(part)
 
 
+def load(session, variables, values, what="initial values"):
+    """The TF1 counterpart of :func:`assign`: load TF1-named ``values`` into graph variables.
+
+    ``variables`` maps TF1 names to ``tf.compat.v1`` variables; every name must be given and
+    every shape must fit before anything is loaded (``Variable.load`` in ``session``).
+    """
+    check_names(variables, values, what)
+    for name, variable in variables.items():
+        if tuple(np.shape(values[name])) != tuple(variable.shape.as_list()):
+            raise UserError(f"{what}: {name} has shape {list(np.shape(values[name]))}, "
+                            f"the model expects {variable.shape.as_list()}")
+    for name, variable in variables.items():
+        variable.load(values[name], session)
+
+
 def read(name_map):
     """The TF2 variables' values, by TF1 name and in TF1 layout."""
     values = {}
