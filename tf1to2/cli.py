@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-from tf1to2 import examples
+from tf1to2 import benchmark, examples, harness
 from tf1to2.errors import UserError
 
 # --json lists every value of models up to this size and of outputs up to OUTPUT_LIMIT numbers.
@@ -53,16 +53,15 @@ def _parser():
     diff = commands.add_parser("diff", help="show what changes between a pair's two files")
     diff.add_argument("example")
     diff.add_argument("--html", default=None, help="write a side-by-side HTML page here instead")
-    benchmark = commands.add_parser("benchmark", help="time each side of the examples")
-    benchmark.add_argument("examples", nargs="*", help="examples to time (default: all)")
-    benchmark.add_argument("--repeat", type=int, default=3, help="timed runs per side (default: 3)")
-    benchmark.add_argument("--steps", type=int, default=None,
+    timing = commands.add_parser("benchmark", help="time each side of the examples")
+    timing.add_argument("examples", nargs="*", help="examples to time (default: all)")
+    timing.add_argument("--repeat", type=int, default=3, help="timed runs per side (default: 3)")
+    timing.add_argument("--steps", type=int, default=None,
                            help="training steps (default: each example's own)")
     return parser
 
 
 def _benchmark(args):
-    from tf1to2 import benchmark
     for name in args.examples:
         examples.get(name)
     if args.repeat < 1:
@@ -73,8 +72,7 @@ def _benchmark(args):
 
 def _summary(values, limit):
     """Values as nested lists when small enough, else shape, L2 norm and sum per entry."""
-    from tf1to2.harness import flatten  # nested outputs ({"api": {"logits": ...}}) by path
-    values = flatten(values)
+    values = harness.flatten(values)  # nested outputs ({"api": {"logits": ...}}) by path
     if sum(value.size for value in values.values()) <= limit:
         return {name: value.tolist() for name, value in values.items()}
     return {name: {"shape": list(value.shape), "l2_norm": float(np.linalg.norm(value)),
@@ -107,7 +105,6 @@ def report_json(report):
 
 
 def _compare(args):
-    from tf1to2 import harness  # imports TensorFlow: only for commands that run models
     if args.all == bool(args.example):
         raise UserError("give one EXAMPLE or --all")
     names = list(examples.EXAMPLES) if args.all else [examples.get(args.example).name]

@@ -8,6 +8,7 @@ import io
 import os
 
 from tf1to2.cli import write_atomically
+from tf1to2.errors import UserError
 
 
 def plot_curves(path, title, ylabel, curves, xlabel="step"):
@@ -33,7 +34,12 @@ def plot_curves(path, title, ylabel, curves, xlabel="step"):
 
 
 def default_plot_path(args, example):
-    return args.plot or f"{example}_train.png"
+    """Where the job writes its PNG (``--plot``, else ``<example>_train.png``), checked before
+    the training starts so that a bad path fails at once."""
+    path = args.plot or f"{example}_train.png"
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise UserError(f"cannot write {path}: its directory does not exist")
+    return path
 
 
 def train_mnist_pair(args, name):
@@ -51,8 +57,6 @@ def train_mnist_pair(args, name):
     import time
 
     from tf1to2 import data, examples, harness, hparams, tolerances
-    from tf1to2.errors import UserError
-
     job_start = time.perf_counter()
     HP = hparams.MNIST_TRAINING
     example = examples.get(name)
@@ -62,8 +66,6 @@ def train_mnist_pair(args, name):
     if steps < 1:
         raise UserError(f"--steps (batches) must be 1 or more for --train, not {steps}")
     plot_path = default_plot_path(args, name)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(plot_path))):
-        raise UserError(f"cannot write {plot_path}: its directory does not exist")
     progress = sys.stderr if args.json else sys.stdout  # --json: stdout holds only the JSON
     print(f"data: {mnist.source}", file=progress)
     print(f"{name}: {steps} batches of {HP.batch_size} ({steps / per_epoch:.2f} passes, each a "
@@ -141,16 +143,12 @@ def char_rnn(args):
     import time
 
     from tf1to2 import data, examples, harness, hparams, mapping, tolerances
-    from tf1to2.errors import UserError
-
     HP = hparams.CHAR_RNN
     example = examples.get("char_rnn")
     steps = HP.train_steps if args.steps is None else args.steps
     if steps < 1:
         raise UserError(f"--steps (batches) must be 1 or more for --train, not {steps}")
     plot_path = default_plot_path(args, "char_rnn")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(plot_path))):
-        raise UserError(f"cannot write {plot_path}: its directory does not exist")
     progress = sys.stderr if args.json else sys.stdout  # --json: stdout holds only the JSON
     corpus = data.nietzsche()
     print(f"data: {corpus.source}", file=progress)
@@ -232,15 +230,11 @@ def dqn(args):
     import numpy as np
 
     from tf1to2 import harness, hparams, rl, tolerances
-    from tf1to2.errors import UserError
-
     HP = hparams.DQN
     episodes = HP.train_episodes if args.episodes is None else args.episodes
     if episodes < 1:
         raise UserError(f"--episodes must be 1 or more, not {episodes}")
     plot_path = default_plot_path(args, "dqn")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(plot_path))):
-        raise UserError(f"cannot write {plot_path}: its directory does not exist")
     print(f"dqn: {episodes} episodes of {HP.environment} on both sides, seed {args.seed}, the "
           f"same initial network (copied from TF1) and one seeded generator per side", flush=True)
 
