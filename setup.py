@@ -1,4 +1,4 @@
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
     name="tf1to2",
@@ -7,8 +7,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.11,<3.12",
-    packages=["tf1to2", "tf1_style", "tf2_style"],
-    package_data={"tf1to2": ["datasets/*"]},
+    packages=find_packages(include=["tf1to2", "tf1to2.*", "tf1_style", "tf2_style"]),
+    package_data={"tf1to2.data": ["datasets/*"]},
     install_requires=[
         "tensorflow==2.21.*",
         "tf-keras==2.21.*",
@@ -17,7 +17,13 @@ setup(
         "numpy",
         "matplotlib",  # the PNG plots of `tf1to2 compare X --train`
         "gymnasium",   # CartPole for the DQN pair
+        "scikit-learn",  # Géron's California housing loader, train_test_split, StandardScaler
+        "tensorboard",   # reads the event files of the summaries pair
     ],
-    extras_require={"test": ["pytest", "parameterized"]},
+    extras_require={
+        "test": ["pytest", "parameterized"],
+        # The guide site (`mkdocs build --strict`): MkDocs Material with pymdown-extensions.
+        "docs": ["mkdocs-material", "pymdown-extensions"],
+    },
     entry_points={"console_scripts": ["tf1to2=tf1to2.cli:main"]},
 )

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1_style import autodiff_basics as tf1_autodiff_basics
 from tf1to2 import harness
 from tf2_style import autodiff_basics as tf2_autodiff_basics
@@ -14,7 +14,7 @@ v1 = tf.compat.v1
 NAN = np.nan
 
 
-class AutodiffBasicsTest(equivalence.EquivalenceTest):
+class AutodiffBasicsTest(testing.EquivalenceTest):
     EXAMPLE = "autodiff_basics"
     QUANTITIES = ("variables", "outputs", "gradients")
     # Both sides set their variables from the same constants; the base class also feeds both

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import cli, data, harness, hparams, mapping
 from tf1to2.errors import UserError
 from tf1_style import char_rnn as tf1_char_rnn
@@ -61,7 +61,7 @@ class FinalStateReadAsCH(tf2_char_rnn.CharRNN):
         return logits, outputs, state[::-1]
 
 
-class CharRnnTest(equivalence.EquivalenceTest):
+class CharRnnTest(testing.EquivalenceTest):
     EXAMPLE = "char_rnn"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
 

@@ -6,7 +6,7 @@ import keras
 import pytest
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import cli, tolerances
 from tf2_style import cnn as tf2_cnn
 
@@ -19,7 +19,7 @@ def forgetful_evaluate(model, accuracy, images, labels):
     return accuracy.result().numpy()
 
 
-class CnnTest(equivalence.EquivalenceTest):
+class CnnTest(testing.EquivalenceTest):
     EXAMPLE = "cnn"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import data, harness, mapping, tolerances
 from tf2_style import conv_example as tf2_conv_example
 
@@ -24,7 +24,7 @@ def cross_correlation(image, kernel, bias):
                      for i in range(rows)]) + bias
 
 
-class ConvExampleTest(equivalence.EquivalenceTest):
+class ConvExampleTest(testing.EquivalenceTest):
     EXAMPLE = "conv_example"
     QUANTITIES = ("variables", "outputs")
     # The handbook's kernel is not symmetric, but the base class's random start also tests the

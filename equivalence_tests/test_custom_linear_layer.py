@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import data, harness, mapping
 from tf1to2.errors import UserError
 from tf2_style import custom_linear_layer as tf2_custom_linear_layer
@@ -32,7 +32,7 @@ def mock_patch(**patches):
     return stack
 
 
-class CustomLinearLayerTest(equivalence.EquivalenceTest):
+class CustomLinearLayerTest(testing.EquivalenceTest):
     EXAMPLE = "custom_linear_layer"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
 

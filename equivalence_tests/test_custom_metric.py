@@ -9,7 +9,7 @@ import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1_style import custom_metric as tf1_custom_metric
 from tf2_style import custom_metric as tf2_custom_metric
 
@@ -17,11 +17,11 @@ HP = tf2_custom_metric.HP
 EVALUATIONS = [f"evaluation_{number}" for number in range(1, len(HP.skills) + 1)]
 
 
-class CustomMetricTest(equivalence.EquivalenceTest):
+class CustomMetricTest(testing.EquivalenceTest):
     EXAMPLE = "custom_metric"
     QUANTITIES = ("outputs", "metrics")
 
-    @parameterized.expand(equivalence.SEEDS)
+    @parameterized.expand(testing.SEEDS)
     def test_custom_metric_matches_tf_metrics_accuracy_and_keras_own(self, seed):
         report = self.report(seed)
         for evaluation in EVALUATIONS:

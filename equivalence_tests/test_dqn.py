@@ -17,7 +17,7 @@ import pytest
 import tensorflow as tf
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import cli, harness, hparams, rl, tolerances
 from tf1to2.errors import UserError
 from tf2_style import dqn as tf2_dqn
@@ -82,11 +82,11 @@ def masked_loss(targets, q_values, actions):
                                            sample_weight=tf.one_hot(actions, depth=rl.ACTIONS))
 
 
-class DqnTest(equivalence.EquivalenceTest):
+class DqnTest(testing.EquivalenceTest):
     EXAMPLE = "dqn"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
 
-    @parameterized.expand(equivalence.SEEDS)
+    @parameterized.expand(testing.SEEDS)
     def test_played_episodes_differ_only_at_near_ties(self, seed):
         report = self.report(seed)
         tf1_metrics, tf2_metrics = report.tf1.metrics, report.tf2.metrics

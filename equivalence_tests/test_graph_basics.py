@@ -5,12 +5,12 @@ import numpy as np
 import tensorflow as tf
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import harness
 from tf2_style import graph_basics as tf2_graph_basics
 
 
-class GraphBasicsTest(equivalence.EquivalenceTest):
+class GraphBasicsTest(testing.EquivalenceTest):
     EXAMPLE = "graph_basics"
     QUANTITIES = ("variables", "outputs", "loss", "gradients")
     # Both sides set their variables from the same constants; the base class also feeds both

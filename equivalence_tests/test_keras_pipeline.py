@@ -11,7 +11,7 @@ import keras
 import numpy as np
 from parameterized import parameterized
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import data, harness, tolerances
 from tf2_style import keras_pipeline as tf2_keras_pipeline
 
@@ -43,7 +43,7 @@ class UsesKerasApi:
         self.assertEqual([layer.name for layer in model.layers if layer.weights],
                          ["hidden", "logits"])
 
-    @parameterized.expand(equivalence.SEEDS)
+    @parameterized.expand(testing.SEEDS)
     def test_first_forward_pass_is_exact(self, seed):
         # The outputs tolerance allows for the Adam drift in the logits after training; the
         # logits before training are compared on their own, strictly.
@@ -62,7 +62,7 @@ class UsesKerasApi:
             self.assertNotAlmostEqual(logged, batch_losses[-1], places=2)
 
 
-class KerasPipelineSequentialTest(UsesKerasApi, equivalence.EquivalenceTest):
+class KerasPipelineSequentialTest(UsesKerasApi, testing.EquivalenceTest):
     EXAMPLE = "keras_pipeline"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
     API = "sequential"
@@ -122,7 +122,7 @@ class KerasPipelineSequentialTest(UsesKerasApi, equivalence.EquivalenceTest):
         self.assertGreater(report.check("losses").max_abs_diff, 0.1)
 
 
-class KerasPipelineFunctionalTest(UsesKerasApi, equivalence.EquivalenceTest):
+class KerasPipelineFunctionalTest(UsesKerasApi, testing.EquivalenceTest):
     EXAMPLE = "keras_pipeline"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
     API = "functional"

@@ -7,20 +7,20 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf2_style import linear_classifier as tf2_linear_classifier
 
 HP = tf2_linear_classifier.HP
 
 
-class LinearClassifierTest(equivalence.EquivalenceTest):
+class LinearClassifierTest(testing.EquivalenceTest):
     EXAMPLE = "linear_classifier"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
 
     def test_book_result(self):
         # The book's run: the loss falls to about 0.025 in 40 steps and nearly every point is
         # classified right.
-        for seed in equivalence.SEEDS:
+        for seed in testing.SEEDS:
             trace = self.report(seed).tf1
             self.assertLess(trace.losses[-1], 0.035)
             self.assertGreater(float(trace.metrics["accuracy"]), 0.99)

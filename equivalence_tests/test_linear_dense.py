@@ -5,13 +5,13 @@ from unittest import mock
 
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import harness
 from tf1to2.errors import UserError
 from tf2_style import linear_dense as tf2_linear_dense
 
 
-class LinearDenseTest(equivalence.EquivalenceTest):
+class LinearDenseTest(testing.EquivalenceTest):
     EXAMPLE = "linear_dense"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
 

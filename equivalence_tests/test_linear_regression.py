@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import harness, tolerances
 from tf2_style import linear_regression as tf2_linear_regression
 
@@ -22,7 +22,7 @@ def final_values(trace, variant):
     return float(final[f"{variant}/a"]), float(final[f"{variant}/b"])
 
 
-class LinearRegressionTest(equivalence.EquivalenceTest):
+class LinearRegressionTest(testing.EquivalenceTest):
     EXAMPLE = "linear_regression"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
     # 300 epochs per variant keep the file fast; test_book_result runs the book's 10000.

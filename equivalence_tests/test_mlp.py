@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from equivalence_tests import equivalence
+from tf1to2 import testing
 from tf1to2 import cli, harness
 from tf2_style import mlp as tf2_mlp
 
@@ -31,7 +31,7 @@ class DeclaredOutOfOrder(tf2_mlp.MLP):
         self.flatten = keras.layers.Flatten()
 
 
-class MlpTest(equivalence.EquivalenceTest):
+class MlpTest(testing.EquivalenceTest):
     EXAMPLE = "mlp"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
 

@@ -9,6 +9,11 @@ line, the tests, both example packages) imports it before anything touches Tenso
   still gives Keras 3, which is what the TF2 side uses.
 - TensorFlow's start-up log (oneDNN and CUDA notices) and the TF1 deprecation warnings are
   silenced; errors still surface as Python exceptions.
+- tf-slim on today's TensorFlow needs two repairs (:func:`_repair_tf_slim`): TensorFlow's lazy
+  loader for ``tensorflow.python.layers.normalization`` (``slim.batch_norm``) names
+  ``tf_keras.legacy_tf_layers``, which tf_keras 2.21 keeps under ``tf_keras.src.legacy_tf_layers``;
+  and tf_slim tests ``isinstance(x, ops.Tensor)``, an alias TensorFlow's ``framework.ops`` no
+  longer has. Both are restored as aliases of what they always meant, nothing else changes.
 - Eager execution is never switched off (that breaks Keras 3 in the same process): the TF1
   side builds its graphs inside ``tf.Graph().as_default()``.
 """
@@ -39,6 +44,26 @@ with _quiet_stderr():
     import tensorflow  # noqa: E402,F401
     import keras  # noqa: E402,F401
     import tf_keras  # noqa: E402,F401
+
+
+
+def _repair_tf_slim():
+    """Aliases for two names tf-slim still uses on TensorFlow 2.21 (see the module docstring)."""
+    import importlib
+    import pkgutil
+
+    from tensorflow.python.framework import ops, tensor
+    if not hasattr(ops, "Tensor"):
+        ops.Tensor = tensor.Tensor
+    legacy = importlib.import_module("tf_keras.src.legacy_tf_layers")
+    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
+    for info in pkgutil.iter_modules(legacy.__path__):
+        sys.modules.setdefault(f"tf_keras.legacy_tf_layers.{info.name}",
+                               importlib.import_module(f"{legacy.__name__}.{info.name}"))
+
+
+with _quiet_stderr():
+    _repair_tf_slim()
 
 tensorflow.get_logger().setLevel("ERROR")
 warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed", category=UserWarning)

@@ -12,7 +12,6 @@ side seed itself, for examples whose initialisation is made equal by seeding) an
 quantity against a named tolerance (:mod:`tf1to2.tolerances`).
 """
 import dataclasses
-import importlib
 import time
 
 import numpy as np
@@ -138,11 +137,14 @@ def compare_values(quantity, tf1_value, tf2_value, tolerance):
     return Check(quantity, max_abs, max_rel, tolerance, ok)
 
 
-def side_modules(name):
-    """The TF1 and TF2 modules of an example."""
-    example = examples.get(name)
-    return (importlib.import_module(f"tf1_style.{example.name}"),
-            importlib.import_module(f"tf2_style.{example.name}"))
+def resolve(example):
+    """A registry entry: ``example`` itself, or the registered example of that name."""
+    return example if isinstance(example, examples.Example) else examples.get(example)
+
+
+def side_modules(example):
+    """The TF1 and TF2 modules of an example (a registered name or an :class:`Example`)."""
+    return resolve(example).modules()
 
 
 def compare(name, seed=0, steps=None, initial_values=None):
@@ -152,11 +154,11 @@ def compare(name, seed=0, steps=None, initial_values=None):
     TF1 side initialises as the original code does and, for examples aligned by copying, the
     TF2 side starts from the TF1 values through its name map.
     """
-    example = examples.get(name)
+    example = resolve(name)
     steps = example.steps if steps is None else steps
     if steps < 0:
         raise UserError(f"--steps must be 0 or more, not {steps}")
-    tf1_module, tf2_module = side_modules(name)
+    tf1_module, tf2_module = example.modules()
     start = time.perf_counter()
     tf1_trace = tf1_module.trace(seed=seed, steps=steps, initial_values=initial_values)
     if initial_values is None and example.alignment == "copy":

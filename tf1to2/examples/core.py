@@ -1,46 +1,11 @@
-"""The registry of paired examples: name, one-line description, source, how weights are aligned.
-
-Each entry ``X`` has ``tf1_style/X.py``, ``tf2_style/X.py``, ``equivalence_tests/test_X.py`` and
-``docs/X.md``. Importing this module builds no model, so ``tf1to2 list`` answers at once.
-"""
-import dataclasses
-import importlib
-import typing
-
+"""The first thirteen pairs: the handbook's examples, Chollet's linear classifier, shared autodiff."""
 from tf1to2 import tolerances as tol
-from tf1to2.errors import UserError
-
-
-@dataclasses.dataclass(frozen=True)
-class Example:
-    name: str
-    description: str
-    source: str
-    # How the two sides start from the same weights:
-    #   "copy": the TF2 side copies the TF1 initial values through its explicit name map;
-    #   "seed": both builds are seeded identically and produce equal values themselves
-    #           (the "variables" check proves it); "none": the example has no variables,
-    #           or both sides set them from the same constants in tf1to2.
-    alignment: str
-    steps: int  # training steps that `tf1to2 compare` runs by default
-    # Tolerance per quantity; quantities not listed use `default_tolerance`.
-    default_tolerance: tol.Tolerance = tol.FLOAT32_FORWARD
-    tolerances: typing.Mapping[str, tol.Tolerance] = dataclasses.field(default_factory=dict)
-    # "module:function" of the example's main job (`tf1to2 compare X --train`), if it has one.
-    train_job: str = ""
-
-    def tolerance(self, quantity):
-        return self.tolerances.get(quantity, self.default_tolerance)
-
-    def load_train_job(self):
-        module, function = self.train_job.split(":")
-        return getattr(importlib.import_module(module), function)
-
+from tf1to2.examples.example import Example
 
 _TRAINING = {"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
              "metrics": tol.FLOAT32_TRAINING}
 
-EXAMPLES = {example.name: example for example in [
+EXAMPLES = [
     Example(
         "linear_regression",
         "Fit y = a·X + b to five house prices by gradient descent (manual gradients, then an optimizer).",
@@ -68,14 +33,14 @@ EXAMPLES = {example.name: example for example in [
         "a Hessian, stop_gradient.",
         "Deep Learning with Python 2nd ed., ch. 3: GradientTape; Hands-On ML 2nd ed., ch. 12: "
         "autodiff", "none", 0,
-        default_tolerance=tol.EXACT,
+        default_tolerance=tol.EXACT, book="chollet",
         # Gradients summed over several targets add their terms in another order (1 ulp).
         tolerances={"outputs": tol.FLOAT32_FORWARD}),
     Example(
         "linear_classifier",
         "A linear classifier on two 2-D Gaussian clouds, 40 full-batch steps updated by assign_sub.",
         "Deep Learning with Python 2nd ed., ch. 3: linear classifier from scratch", "copy", 40,
-        tolerances=_TRAINING),
+        tolerances=_TRAINING, book="chollet"),
     Example(
         "mlp",
         "MNIST MLP (Flatten, Dense 100 relu, Dense 10 logits), Adam 1e-3, batch 50, tf.metrics.accuracy.",
@@ -126,11 +91,4 @@ EXAMPLES = {example.name: example for example in [
         tolerances={"losses": tol.KERAS3_ADAM, "trajectory": tol.KERAS3_ADAM,
                     "metrics": tol.DQN_EPISODES},
         train_job="tf1to2.jobs:dqn"),
-]}
-
-
-def get(name):
-    try:
-        return EXAMPLES[name]
-    except KeyError:
-        raise UserError(f"unknown example {name!r}; known examples: {', '.join(EXAMPLES)}") from None
+]

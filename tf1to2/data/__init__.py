@@ -110,7 +110,7 @@ def mnist(source="auto"):
 
     ``source="auto"``: the full 60,000/10,000 set through ``keras.datasets.mnist.load_data()``
     when it is cached or can be downloaded, else the bundled copy. ``"bundled"``: always the
-    real MNIST test set shipped in ``tf1to2/datasets`` (CC BY-SA 3.0, LeCun, Cortes, Burges),
+    real MNIST test set shipped in ``tf1to2/data/datasets`` (CC BY-SA 3.0, LeCun, Cortes, Burges),
     split deterministically into its first 8,000 images for training and last 2,000 for eval.
     The tests use "bundled" so that their numbers do not depend on a cache.
     """
@@ -313,7 +313,7 @@ def nietzsche(source="auto"):
 
     ``source="auto"``: ``keras.utils.get_file("nietzsche.txt", origin=...)`` (the Keras cache, or
     the usual S3 origin with a 5-second timeout), else the identical bundled copy in
-    ``tf1to2/datasets`` (public domain). ``"bundled"``: always the bundled copy; ``"keras"``: only
+    ``tf1to2/data/datasets`` (public domain). ``"bundled"``: always the bundled copy; ``"keras"``: only
     get_file. Lower-cased it has 600,893 characters, 57 distinct.
     """
     if source not in ("auto", "bundled", "keras"):

@@ -1,9 +1,12 @@
-"""The equivalence test every example inherits, and the planted-mistake helper.
+"""The equivalence test every pair inherits, and the planted-mistake helper (installed).
 
-A test file subclasses :class:`EquivalenceTest`, names its example and the quantities it must
-trace, and adds planted-mistake tests with :meth:`EquivalenceTest.assert_caught`:
+A test file subclasses :class:`EquivalenceTest`, names its example (a registered name, or an
+:class:`tf1to2.examples.Example` for a pair of your own, see :func:`tf1to2.pair`) and the
+quantities it must trace, and adds planted-mistake tests with :meth:`EquivalenceTest.assert_caught`:
 
-    class LinearDenseTest(equivalence.EquivalenceTest):
+    from tf1to2.testing import EquivalenceTest
+
+    class LinearDenseTest(EquivalenceTest):
         EXAMPLE = "linear_dense"
         QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
 
@@ -16,9 +19,13 @@ from unittest import mock
 
 from parameterized import parameterized
 
-from tf1to2 import examples, harness
+from tf1to2 import harness
 
 SEEDS = (0, 1, 2)
+
+
+class NothingPlanted(AssertionError):
+    """``assert_caught`` was given no patch: a planted-mistake test must plant something."""
 
 
 class EquivalenceTest(unittest.TestCase):
@@ -35,16 +42,26 @@ class EquivalenceTest(unittest.TestCase):
     def setUpClass(cls):
         cls._reports = {}
 
-    def report(self, seed, random_start=False):
-        """The comparison for ``seed`` (computed once per class)."""
-        key = (seed, random_start)
+    def _initial_values(self, seed, random_start):
+        """The start of a comparison: None (each side's own), or the seeded random start."""
+        if not random_start:
+            return None
+        return harness.random_initial_values(self.report(seed).tf1.variables, seed,
+                                             scale=self.RANDOM_SCALE)
+
+    def _random_start(self):
+        if self.RANDOM_START is None:
+            return harness.resolve(self.EXAMPLE).alignment == "copy"
+        return self.RANDOM_START
+
+    def report(self, seed, random_start=False, steps=None):
+        """The comparison for ``seed`` (computed once per class and configuration)."""
+        steps = self.STEPS if steps is None else steps
+        key = (seed, random_start, steps)
         if key not in self._reports:
-            initial_values = None
-            if random_start:
-                initial_values = harness.random_initial_values(self.report(seed).tf1.variables,
-                                                               seed, scale=self.RANDOM_SCALE)
-            self._reports[key] = harness.compare(self.EXAMPLE, seed=seed, steps=self.STEPS,
-                                                 initial_values=initial_values)
+            self._reports[key] = harness.compare(self.EXAMPLE, seed=seed, steps=steps,
+                                                 initial_values=self._initial_values(
+                                                     seed, random_start))
         return self._reports[key]
 
     def assert_check(self, report, quantity):
@@ -88,29 +105,38 @@ class EquivalenceTest(unittest.TestCase):
 
     @parameterized.expand(SEEDS)
     def test_equivalent_from_random_start(self, seed):
-        random_start = self.RANDOM_START
-        if random_start is None:
-            random_start = examples.get(self.EXAMPLE).alignment == "copy"
-        if random_start:
+        if self._random_start():
             report = self.report(seed, random_start=True)
             self.assertTrue(report.equivalent, report.table())
 
     def assert_caught(self, quantity, seed=0, random_start=True, steps=None, **tf2_patches):
         """Plant a mistake in the TF2 module (patch its globals) and assert ``quantity`` fails.
 
-        Returns the failing report, so a test can also check the size of the difference.
+        The same configuration (seed, steps, start and its scale) first runs unpatched, as the
+        control: it must be equivalent, or the check could fail for a reason other than the
+        mistake. Then the patched run must fail ``quantity``. Returns the failing report, with
+        the control as ``report.control``, so a test can also check both sizes.
         """
+        if not tf2_patches:
+            raise NothingPlanted("assert_caught needs at least one patch of the TF2 module: "
+                                 "with nothing planted there is nothing to catch")
+        random_start = bool(random_start) and self._random_start()
+        control = self.report(seed, random_start=random_start, steps=steps)
+        self.assertTrue(control.equivalent,
+                        f"the unpatched control is not equivalent, so the planted mistake "
+                        f"proves nothing:\n{control.table()}")
         _, tf2_module = harness.side_modules(self.EXAMPLE)
-        initial_values = None
-        if random_start and examples.get(self.EXAMPLE).alignment == "copy":
-            initial_values = harness.random_initial_values(self.report(seed).tf1.variables, seed)
         with contextlib.ExitStack() as stack:
             for name, value in tf2_patches.items():
                 stack.enter_context(mock.patch.object(tf2_module, name, value))
             report = harness.compare(self.EXAMPLE, seed=seed,
                                      steps=self.STEPS if steps is None else steps,
-                                     initial_values=initial_values)
-        self.assertFalse(report.check(quantity).ok,
-                         f"the planted mistake went unnoticed in {quantity}:\n{report.table()}")
+                                     initial_values=self._initial_values(seed, random_start))
+        planted, unpatched = report.check(quantity), control.check(quantity)
+        self.assertFalse(planted.ok,
+                         f"the planted mistake went unnoticed in {quantity} (max abs diff "
+                         f"{planted.max_abs_diff:.3e} planted, {unpatched.max_abs_diff:.3e} "
+                         f"unpatched):\n{report.table()}")
         self.assertFalse(report.equivalent)
+        report.control = control
         return report

@@ -1,0 +1,48 @@
+"""The installed test helpers themselves: a planted-mistake test must be able to fail."""
+import dataclasses
+
+from tf1to2 import testing
+from tf2_style import linear_dense as tf2_linear_dense
+
+
+class PlantedMistakeHelperTest(testing.EquivalenceTest):
+    EXAMPLE = "linear_dense"
+    QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
+    STEPS = 5
+    RANDOM_SCALE = 0.1   # not the harness default: the control must use it too
+
+    def test_empty_patch_makes_assert_caught_fail(self):
+        with self.assertRaises(testing.NothingPlanted):
+            self.assert_caught("trajectory")
+
+    def test_patch_that_changes_nothing_makes_assert_caught_fail(self):
+        same = dataclasses.replace(tf2_linear_dense.HP)
+        with self.assertRaisesRegex(AssertionError, "went unnoticed in trajectory"):
+            self.assert_caught("trajectory", HP=same)
+
+    def test_control_runs_the_same_configuration_unpatched(self):
+        report = self.assert_caught("trajectory", seed=1, HP=dataclasses.replace(
+            tf2_linear_dense.HP, learning_rate=0.011))
+        control = report.control
+        self.assertTrue(control.equivalent)
+        self.assertEqual((control.seed, control.steps), (report.seed, report.steps))
+        # Both started from the random start drawn at this class's RANDOM_SCALE (0.1).
+        self.assertEqual(report.tf1.variables.keys(), control.tf1.variables.keys())
+        for name, value in control.tf1.variables.items():
+            self.assertTrue((report.tf1.variables[name] == value).all())
+            self.assertLessEqual(abs(value).max(), 0.1 * 6)
+        self.assertLess(control.check("trajectory").max_abs_diff,
+                        report.check("trajectory").max_abs_diff)
+
+    def test_control_that_is_not_equivalent_fails_the_planted_test(self):
+        broken = dataclasses.replace(tf2_linear_dense.HP, learning_rate=0.02)
+
+        class BrokenControl(PlantedMistakeHelperTest):
+            def report(self, seed, random_start=False, steps=None):
+                report = super().report(seed, random_start, steps)
+                report.checks[0] = dataclasses.replace(report.checks[0], ok=False)
+                return report
+        test = BrokenControl("test_empty_patch_makes_assert_caught_fail")
+        test.setUpClass()
+        with self.assertRaisesRegex(AssertionError, "unpatched control is not equivalent"):
+            test.assert_caught("trajectory", HP=broken)
