@@ -29,9 +29,17 @@ class Converted:
     variable: typing.Any
     to_tf2: typing.Callable  # TF1 layout -> TF2 layout
     to_tf1: typing.Callable  # TF2 layout -> TF1 layout
-    # Gradients convert like values except where a conversion adds a constant (an LSTM's
-    # folded forget bias): then these give the gradient conversion; default: same as values.
+    # Gradients (and optimizer slots, which are sums of gradients and of their squares) convert
+    # like values except where a conversion adds a constant (an LSTM's folded forget bias): then
+    # these give the conversion without the constant; default: the same as for values.
     gradient_to_tf1: typing.Optional[typing.Callable] = None
+    gradient_to_tf2: typing.Optional[typing.Callable] = None
+
+    def gradient_conversions(self):
+        """(TF1 → TF2, TF2 → TF1) for gradients and optimizer slots."""
+        if (self.gradient_to_tf1 is None) != (self.gradient_to_tf2 is None):
+            raise ValueError("a Converted entry gives both gradient conversions or neither")
+        return (self.gradient_to_tf2 or self.to_tf2, self.gradient_to_tf1 or self.to_tf1)
 
 
 def _entry(target):
@@ -245,6 +253,11 @@ def lstm_bias_to_tf1(bias, forget_bias):
     bias = np.array(bias)  # a copy: the caller's array stays as it was
     bias[_forget_block(bias.shape[-1] // 4)] -= np.asarray(forget_bias, bias.dtype)
     return reorder_lstm_gates(bias, KERAS_LSTM_GATES, TF1_LSTM_GATES)
+
+
+def lstm_bias_gradient_to_keras(gradient):
+    """d loss / d BasicLSTMCell ``bias`` (or an optimizer slot of it) → LSTMCell's: reordered."""
+    return reorder_lstm_gates(gradient, TF1_LSTM_GATES, KERAS_LSTM_GATES)
 
 
 def lstm_bias_gradient_to_tf1(gradient):

@@ -90,7 +90,8 @@ def tf1_names(model):
             cell.bias,
             to_tf2=functools.partial(mapping.lstm_bias_to_keras, forget_bias=HP.forget_bias),
             to_tf1=functools.partial(mapping.lstm_bias_to_tf1, forget_bias=HP.forget_bias),
-            gradient_to_tf1=mapping.lstm_bias_gradient_to_tf1),
+            gradient_to_tf1=mapping.lstm_bias_gradient_to_tf1,
+            gradient_to_tf2=mapping.lstm_bias_gradient_to_keras),
         "dense/kernel": model.dense.kernel,
         "dense/bias": model.dense.bias,
     }
