@@ -1,5 +1,14 @@
-"""Registry entries: plumbing pairs."""
-from tf1to2 import tolerances as tol  # noqa: F401
-from tf1to2.examples.example import Example  # noqa: F401
+"""Registry entries: the plumbing of a TF1 program (issue 12): input pipelines, control flow,
+summaries, SavedModel export, and the Estimator (a guide whose TF1 side cannot run any more)."""
+from tf1to2 import tolerances as tol
+from tf1to2.examples.example import Example
 
-EXAMPLES = []
+EXAMPLES = [
+    Example(
+        # "none": no variables to align; both sides compute on the same seeded numpy inputs.
+        "control_flow",
+        "tf.cond, tf.case, tf.while_loop (TensorArray, shape_invariants), control_dependencies "
+        "vs Python if/for/while under AutoGraph: outputs, gradients, the If/While ops built.",
+        "TF1 idioms: control flow; the TF2 guide on tf.function and AutoGraph", "none", 5,
+        default_tolerance=tol.EXACT, book="idioms"),
+]
