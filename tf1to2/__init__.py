@@ -68,3 +68,6 @@ with _quiet_stderr():
 tensorflow.get_logger().setLevel("ERROR")
 warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed", category=UserWarning)
 warnings.filterwarnings("ignore", message=r".*`tf.nn.rnn_cell.*", category=UserWarning)
+
+# The public API for a pair of your own (see tf1to2.pairs): imported last, once the process is set up.
+from tf1to2.pairs import compare_pair, pair  # noqa: E402,F401

@@ -3,11 +3,14 @@
     tf1to2 list
     tf1to2 compare EXAMPLE [--seed N] [--steps N] [--json]
     tf1to2 compare --all [--seed N] [--json]
+    tf1to2 compare --tf1 MY_TF1.py --tf2 MY_TF2.py [--alignment copy|seed|none]
+                   [--tolerance QUANTITY=NAME ...] [--seed N] [--steps N] [--json]
     tf1to2 compare EXAMPLE --train [--episodes N] [--plot PATH]
     tf1to2 diff EXAMPLE [--html PATH]
     tf1to2 benchmark [EXAMPLE ...] [--repeat N] [--steps N]
 
-Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input.
+Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input,
+3 when a side raised (a crash is not a verdict; the error is printed in one line).
 """
 import argparse
 import difflib
@@ -19,7 +22,7 @@ import sys
 
 import numpy as np
 
-from tf1to2 import benchmark, examples, harness
+from tf1to2 import benchmark, examples, harness, pairs
 from tf1to2.errors import UserError
 
 # --json lists every value of models up to this size and of outputs up to OUTPUT_LIMIT numbers.
@@ -39,6 +42,16 @@ def _parser():
     compare = commands.add_parser("compare", help="run both sides of an example and compare them")
     compare.add_argument("example", nargs="?", help="example name (see `tf1to2 list`)")
     compare.add_argument("--all", action="store_true", help="compare every example")
+    compare.add_argument("--tf1", default=None,
+                         help="your own TF1 side: a .py file or an importable module")
+    compare.add_argument("--tf2", default=None,
+                         help="your own TF2 side: a .py file or an importable module")
+    compare.add_argument("--alignment", choices=("copy", "seed", "none"), default=None,
+                         help="with --tf1/--tf2: how the weights are aligned (default: copy "
+                              "when the TF2 side has tf1_names, else seed)")
+    compare.add_argument("--tolerance", action="append", default=[], metavar="QUANTITY=NAME",
+                         help="with --tf1/--tf2: a named tolerance of tf1to2.tolerances for a "
+                              "quantity, e.g. losses=KERAS3_ADAM (repeatable)")
     compare.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     compare.add_argument("--steps", type=int, default=None,
                          help="training steps (default: the example's own)")
@@ -97,6 +110,9 @@ def _strict_json(value):
 
 
 def report_json(report):
+    if report.error:
+        return {"example": report.example, "seed": report.seed, "steps": report.steps,
+                "equivalent": False, "error": report.error}
     return _strict_json({
         "example": report.example, "seed": report.seed, "steps": report.steps,
         "equivalent": report.equivalent,
@@ -104,10 +120,33 @@ def report_json(report):
         "tf1": _side_json(report.tf1), "tf2": _side_json(report.tf2)})
 
 
+def _own_pair(args):
+    """The Example of ``--tf1``/``--tf2``."""
+    if not (args.tf1 and args.tf2):
+        raise UserError("--tf1 and --tf2 go together")
+    if args.all or args.example or args.train:
+        raise UserError("--tf1/--tf2 compare your own pair: give no EXAMPLE, --all or --train")
+    tolerances_by_quantity = {}
+    for item in args.tolerance:
+        quantity, _, name = item.partition("=")
+        if not name:
+            raise UserError(f"--tolerance takes QUANTITY=NAME, not {item!r}")
+        tolerances_by_quantity[quantity] = name
+    return pairs.pair(args.tf1, args.tf2, alignment=args.alignment,
+                      tolerances_by_quantity=tolerances_by_quantity or None)
+
+
 def _compare(args):
-    if args.all == bool(args.example):
-        raise UserError("give one EXAMPLE or --all")
-    names = list(examples.EXAMPLES) if args.all else [examples.get(args.example).name]
+    if args.tf1 or args.tf2:
+        targets = [_own_pair(args)]
+    elif args.tolerance or args.alignment:
+        raise UserError("--alignment and --tolerance go with --tf1/--tf2")
+    elif args.all == bool(args.example):
+        raise UserError("give one EXAMPLE, --all, or --tf1 and --tf2")
+    else:
+        targets = ([example for example in examples.EXAMPLES.values() if example.runnable]
+                   if args.all else [examples.get(args.example)])
+    names = [example.name for example in targets]
     if args.train:
         if args.all:
             raise UserError("--train runs one example at a time")
@@ -117,20 +156,32 @@ def _compare(args):
             raise UserError(f"{example.name} has no --train job; examples with one: "
                             f"{', '.join(with_jobs) or 'none yet'}")
         return 0 if example.load_train_job()(args) else 1
-    all_equivalent = True
-    for index, name in enumerate(names, 1):
-        report = harness.compare(name, seed=args.seed, steps=args.steps)
+    all_equivalent, crashed = True, []
+    for index, target in enumerate(targets, 1):
+        report = harness.compare(target, seed=args.seed, steps=args.steps)
         all_equivalent &= report.equivalent
+        if report.error:
+            crashed.append(report.example)
         if args.json:
             print(json.dumps(report_json(report), allow_nan=False), flush=True)
         else:
             if args.all:
-                print(f"[{index}/{len(names)}] {name}: "
-                      f"{'equivalent' if report.equivalent else 'NOT EQUIVALENT'} "
+                verdict = ("ERROR" if report.error else
+                           "equivalent" if report.equivalent else "NOT EQUIVALENT")
+                print(f"[{index}/{len(names)}] {report.example}: {verdict} "
                       f"({report.seconds:.1f} s)", file=sys.stderr, flush=True)
             print(report.table() + "\n", flush=True)
     if args.all and not args.json:
-        print("all examples equivalent" if all_equivalent else "some examples are NOT equivalent")
+        guides = [e.name for e in examples.EXAMPLES.values() if not e.runnable]
+        if guides:
+            print(f"not compared (guide only, no TF1 side on today's TensorFlow): "
+                  f"{', '.join(guides)}")
+        print(f"examples that raised: {', '.join(crashed)}" if crashed else
+              "all examples equivalent" if all_equivalent else "some examples are NOT equivalent")
+    if crashed:
+        for name in crashed:
+            print(f"tf1to2: error: {name} did not run to a verdict (see above)", file=sys.stderr)
+        return 3
     return 0 if all_equivalent else 1
 
 

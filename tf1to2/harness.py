@@ -44,6 +44,10 @@ class Trace:
         return self.trajectory[-1] if self.trajectory else self.variables
 
 
+class SideError(Exception):
+    """One side of a comparison raised: there is no verdict, only the error."""
+
+
 @dataclasses.dataclass
 class Check:
     quantity: str
@@ -69,12 +73,17 @@ class Report:
     tf1: Trace
     tf2: Trace
     seconds: float = 0.0
+    # Set when a side raised instead of returning a trace: "TF2 side raised ValueError: ...".
+    # A crash is not a verdict: such a report is neither equivalent nor "not equivalent".
+    error: str = ""
 
     @property
     def equivalent(self):
-        return bool(self.checks) and all(check.ok for check in self.checks)
+        return not self.error and bool(self.checks) and all(check.ok for check in self.checks)
 
     def check(self, quantity):
+        if self.error:
+            raise SideError(f"{self.example}: {self.error}")
         for check in self.checks:
             if check.quantity == quantity:
                 return check
@@ -82,6 +91,10 @@ class Report:
                        f"{[c.quantity for c in self.checks]}")
 
     def table(self):
+        if self.error:
+            return f"{self.example} (seed {self.seed}, {self.steps} steps): ERROR: {self.error}"
+        # max rel diff is |tf1 - tf2| / |tf1| at the worst element: large where a TF1 value is
+        # near zero, so it can be large in a check that passes (the rule is atol + rtol·|tf1|).
         rows = [f"{'quantity':<12} {'max abs diff':>13} {'max rel diff':>13}  "
                 f"{'tolerance':<18} {'ok':<3}"]
         for c in self.checks:
@@ -107,14 +120,36 @@ def flatten(value, prefix=""):
     return flat
 
 
+def dtypes(value, prefix=""):
+    """The dtype of every leaf of a quantity, by the paths of :func:`flatten`.
+
+    A Python float is float64 and a Python int int64 (numpy's reading), as ``np.asarray`` gives.
+    """
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], (dict, list, tuple)):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return {prefix: np.asarray(value).dtype}
+    result = {}
+    for key, item in items:
+        result.update(dtypes(item, f"{prefix}/{key}" if prefix else str(key)))
+    return result
+
+
 def compare_values(quantity, tf1_value, tf2_value, tolerance):
-    """One check: the same names, the same shapes, and every element within the tolerance."""
+    """One check: the same names, shapes and dtypes, and every element within the tolerance."""
     tf1_flat, tf2_flat = flatten(tf1_value), flatten(tf2_value)
     missing, extra = sorted(set(tf1_flat) - set(tf2_flat)), sorted(set(tf2_flat) - set(tf1_flat))
     if missing or extra:
         return Check(quantity, np.inf, np.inf, tolerance, False,
                      f"TF2 lacks {missing}" * bool(missing) + " " * bool(missing and extra)
                      + f"TF2 has extra {extra}" * bool(extra))
+    tf1_dtypes, tf2_dtypes = dtypes(tf1_value), dtypes(tf2_value)
+    for name in tf1_flat:
+        if tf1_dtypes[name] != tf2_dtypes[name]:
+            return Check(quantity, np.inf, np.inf, tolerance, False,
+                         f"{name}: dtype {tf1_dtypes[name]} (TF1) vs {tf2_dtypes[name]} (TF2)")
     max_abs = max_rel = 0.0
     ok = True
     for name, tf1_array in tf1_flat.items():
@@ -155,15 +190,24 @@ def compare(name, seed=0, steps=None, initial_values=None):
     TF2 side starts from the TF1 values through its name map.
     """
     example = resolve(name)
+    if not example.runnable:
+        raise UserError(f"{example.name} is a guide only: its TF1 side cannot run on today's "
+                        f"TensorFlow (see docs/{example.name}.md)")
     steps = example.steps if steps is None else steps
     if steps < 0:
         raise UserError(f"--steps must be 0 or more, not {steps}")
     tf1_module, tf2_module = example.modules()
     start = time.perf_counter()
-    tf1_trace = tf1_module.trace(seed=seed, steps=steps, initial_values=initial_values)
+    tf1_trace = run_side("TF1", tf1_module, seed, steps, initial_values)
+    if isinstance(tf1_trace, str):
+        return Report(example.name, seed, steps, [], Trace(), Trace(),
+                      time.perf_counter() - start, error=tf1_trace)
     if initial_values is None and example.alignment == "copy":
         initial_values = tf1_trace.variables
-    tf2_trace = tf2_module.trace(seed=seed, steps=steps, initial_values=initial_values)
+    tf2_trace = run_side("TF2", tf2_module, seed, steps, initial_values)
+    if isinstance(tf2_trace, str):
+        return Report(example.name, seed, steps, [], tf1_trace, Trace(),
+                      time.perf_counter() - start, error=tf2_trace)
     checks = []
     for quantity in QUANTITIES:
         tf1_value, tf2_value = getattr(tf1_trace, quantity), getattr(tf2_trace, quantity)
@@ -172,6 +216,21 @@ def compare(name, seed=0, steps=None, initial_values=None):
         checks.append(compare_values(quantity, tf1_value, tf2_value, example.tolerance(quantity)))
     return Report(example.name, seed, steps, checks, tf1_trace, tf2_trace,
                   time.perf_counter() - start)
+
+
+def run_side(label, module, seed, steps, initial_values):
+    """One side's trace, or a one-line description of the exception it raised.
+
+    A :class:`UserError` (a wrong name map, bad initial values) is bad input and propagates;
+    anything else is the side's own crash, which the report shows as such.
+    """
+    try:
+        return module.trace(seed=seed, steps=steps, initial_values=initial_values)
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001  (any crash of user code becomes the verdict)
+        message = str(error).strip().splitlines()
+        return f"{label} side raised {type(error).__name__}" + (f": {message[0]}" if message else "")
 
 
 def random_initial_values(variables, seed, scale=0.5):

@@ -37,6 +37,13 @@ class EquivalenceTest(unittest.TestCase):
     # sides set their variables from the same constants; False never.
     RANDOM_START = None
     RANDOM_SCALE = 0.5    # standard deviation of those random weights
+    # pytest collects classes by name: the base class itself (imported into a test module by
+    # `from tf1to2.testing import EquivalenceTest`) is not a test; every subclass is.
+    __test__ = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__test__ = True
 
     @classmethod
     def setUpClass(cls):
