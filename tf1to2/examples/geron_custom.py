@@ -1,5 +1,15 @@
-"""Registry entries: geron custom pairs."""
-from tf1to2 import tolerances as tol  # noqa: F401
-from tf1to2.examples.example import Example  # noqa: F401
+"""Registry entries: Géron, Hands-On ML 2nd ed., ch. 12 (custom losses, functions, metrics, layers)
+and Chollet's ch. 3 tensors and variables."""
+from tf1to2 import tolerances as tol
+from tf1to2.examples.example import Example
 
-EXAMPLES = []
+EXAMPLES = [
+    Example(
+        # "none": both sides set their variables from the same constants and seeded ops.
+        "tensors_and_variables",
+        "Tensors and variables: indexing, numpy's float64, refused mixed dtypes and tf.cast, assign, "
+        "slice assignment, scatter updates, sparse and ragged tensors, a TensorArray.",
+        "Hands-On ML 2nd ed., ch. 12: using TensorFlow like NumPy; Deep Learning with Python 2nd "
+        "ed., ch. 3: constant tensors and variables", "none", 0,
+        default_tolerance=tol.EXACT, book="geron"),
+]

@@ -1,0 +1,29 @@
+"""Hyperparameters and constants of the Géron ch. 12 pairs (and Chollet's tensors), defined once.
+
+A variant overrides only what differs: ``dataclasses.replace(HUBER_LOSS, delta=...)``.
+"""
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorsAndVariables:
+    """The inputs of Géron's notebook cells [2]-[59] and Chollet's ch. 3 tensors and variables."""
+    matrix: tuple = ((1.0, 2.0, 3.0), (4.0, 5.0, 6.0))   # Géron's t and v, float32
+    numpy_vector: tuple = (2.0, 4.0, 5.0)                # np.array(...): float64
+    # Op-level seeds of Chollet's random tensors, one per op: with the graph/global seed they fix
+    # the values, and eager execution gives the same values as a graph only with one op per seed.
+    normal_seed: int = 1
+    uniform_seed: int = 2
+    variable_seed: int = 3
+    sparse_indices: tuple = ((0, 1), (1, 0), (2, 3))
+    sparse_values: tuple = (1.0, 2.0, 3.0)
+    sparse_shape: tuple = (3, 4)
+    unordered_indices: tuple = ((0, 2), (0, 1))          # out of order: needs tf.sparse.reorder
+    dense_right: tuple = ((10.0, 20.0), (30.0, 40.0), (50.0, 60.0), (70.0, 80.0))
+    strings: tuple = ("Café", "Coffee", "caffè", "咖啡")
+    more_rows: tuple = ((65, 66), (), (67,))
+    more_columns: tuple = ((68, 69, 70), (71,), (), (72, 73))
+    array_rows: tuple = ((1.0, 2.0), (3.0, 10.0), (5.0, 7.0))  # written into a TensorArray
+
+
+TENSORS_AND_VARIABLES = TensorsAndVariables()
