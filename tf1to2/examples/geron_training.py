@@ -1,5 +1,15 @@
-"""Registry entries: geron training pairs."""
-from tf1to2 import tolerances as tol  # noqa: F401
-from tf1to2.examples.example import Example  # noqa: F401
+"""Registry entries: Géron's chapter 12, second half (G6-G10): models, losses, autodiff, loops,
+graphs."""
+from tf1to2 import tolerances as tol
+from tf1to2.examples.example import Example
+from tf1to2.tolerances import geron_training as gtol
 
-EXAMPLES = []
+EXAMPLES = [
+    Example(
+        "autodiff",
+        "f = 3·w1² + 2·w1·w2 at (5, 3): finite differences, one source at a time, constants, "
+        "per-target gradients, Hessians; the softplus NaN and its custom-gradient fixes.",
+        "Hands-On ML 2nd ed., ch. 12: Computing Gradients Using Autodiff", "none", 0,
+        default_tolerance=tol.EXACT, book="geron",
+        tolerances={"outputs": gtol.GRAPPLER_LOG1P}),
+]
