@@ -12,3 +12,11 @@ EXAMPLES = [
         "TF1 idioms: control flow; the TF2 guide on tf.function and AutoGraph", "none", 5,
         default_tolerance=tol.EXACT, book="idioms"),
 ]
+EXAMPLES.append(Example(
+    # "none": no variables; both sides read the same bundled MNIST slice.
+    "input_pipelines",
+    "100 MNIST images in batches of 32 through queue runners, one-shot, initializable and "
+    "feedable iterators (tf.py_func) vs tf.data in Python and in a tf.function "
+    "(tf.numpy_function): every batch, in order.",
+    "TF1 idioms: queues and threads, Importing data (tf.data)", "none", 2,
+    default_tolerance=tol.EXACT, book="idioms"))

@@ -17,3 +17,20 @@ class ControlFlow:
 
 
 CONTROL_FLOW = ControlFlow()
+
+
+@dataclasses.dataclass(frozen=True)
+class InputPipelines:
+    """A slice of the bundled MNIST read in batches: 100 training and 40 eval images."""
+    examples: int = 100          # the first 100 training images
+    eval_examples: int = 40      # the first 40 eval images
+    batch_size: int = 32         # 100 = 3 x 32 + 4: a last partial batch each epoch
+    eval_batch_size: int = 16    # 40 = 2 x 16 + 8
+    drop_remainder: bool = False  # keep the partial batch (tf.train.batch's allow_smaller_final_batch)
+    shuffle_buffer: int = 64     # smaller than the data: the order depends on the buffer
+    epochs: int = 2              # passes of each pipeline (`tf1to2 compare input_pipelines`)
+    train_batches: int = 4       # training batches between evaluations (the feedable iterator)
+    evaluations: int = 2
+
+
+INPUT_PIPELINES = InputPipelines()
