@@ -13,3 +13,9 @@ EXAMPLES = [
         default_tolerance=tol.EXACT, book="geron",
         tolerances={"outputs": gtol.GRAPPLER_LOG1P}),
 ]
+EXAMPLES.append(Example(
+    "tf_function_and_graphs",
+    "cube, add_10 and |x| as graphs: placeholders of unknown shape vs input_signature, Python "
+    "loops unrolled vs tf.while_loop/tf.range, tf.cond vs if, side effects run once.",
+    "Hands-On ML 2nd ed., ch. 12: TensorFlow Functions and Graphs", "none", 0,
+    default_tolerance=tol.EXACT, book="geron"))

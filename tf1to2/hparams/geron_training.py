@@ -19,3 +19,18 @@ class Autodiff:
 
 AUTODIFF = Autodiff()
 
+
+@dataclasses.dataclass(frozen=True)
+class TfFunctionAndGraphs:
+    """Géron's tf_cube, add_10 and the side-effect examples: the inputs both sides run."""
+    # cube of float32 inputs of three shapes (one graph, or one trace with an input_signature),
+    # then of a float64 input (a second graph, or a second trace).
+    cube_inputs: tuple = (2.0, (1.0, 2.0, 3.0), ((1.0, -2.0), (0.5, 4.0)))
+    cube_float64_input: float = 3.0
+    add_inputs: tuple = (5, (1, 2, 3))     # add_10: 15 and [11, 12, 13]
+    loop_iterations: int = 10
+    absolute_inputs: tuple = (-3.0, 2.0)   # tf.cond / autograph `if`
+    side_effect_calls: int = 3             # calls of the function with a Python side effect
+
+
+TF_FUNCTION_AND_GRAPHS = TfFunctionAndGraphs()
