@@ -12,4 +12,11 @@ EXAMPLES = [
         "Hands-On ML 2nd ed., ch. 12: using TensorFlow like NumPy; Deep Learning with Python 2nd "
         "ed., ch. 3: constant tensors and variables", "none", 0,
         default_tolerance=tol.EXACT, book="geron"),
+    Example(
+        # "none": metrics have no trained weights; their state starts at zero on both sides.
+        "streaming_metrics",
+        "Streaming precision (0.8, then 0.5) and the book's HuberMetric (14, then 7) over batches: "
+        "tf.metrics.precision/mean on local variables vs Keras metric objects.",
+        "Hands-On ML 2nd ed., ch. 12: custom metrics", "none", 0,
+        default_tolerance=tol.EXACT, book="geron"),
 ]

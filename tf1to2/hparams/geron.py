@@ -27,3 +27,23 @@ class TensorsAndVariables:
 
 
 TENSORS_AND_VARIABLES = TensorsAndVariables()
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamingMetrics:
+    """Géron's notebook 12 cells [99]-[133]: precision over two batches, a streaming Huber metric."""
+    # (labels, 0/1 predictions) per batch: precision 0.8 after the first, 0.5 after both.
+    precision_batches: tuple = (((0, 1, 1, 1, 0, 1, 0, 1), (1, 1, 0, 1, 0, 1, 0, 1)),
+                                ((0, 1, 0, 0, 1, 0, 1, 1), (1, 0, 1, 1, 0, 0, 0, 0)))
+    huber_threshold: float = 2.0
+    # (y_true, y_pred) per batch: the Huber metric is 14 after the first, 7 after both.
+    huber_batches: tuple = ((((2.0,),), ((10.0,),)),
+                            (((0.0,), (5.0,)), ((1.0,), (9.25,))))
+    # Then a pretend binary classifier's scores (tf1to2.data.classifier_batches, two classes):
+    # precision of its probabilities, and the Huber metric of its class-1 logits as regressions.
+    batch_sizes: tuple = (20, 7, 33)
+    skill: float = 1.0
+    threshold: float = 0.5  # Keras Precision's default: a probability > 0.5 is a positive
+
+
+STREAMING_METRICS = StreamingMetrics()
