@@ -1,7 +1,8 @@
-"""Registry entries: the plumbing of a TF1 program (issue 12): input pipelines, control flow,
+"""Registry entries: the plumbing of a TF1 program (issue 12): control flow, input pipelines,
 summaries, SavedModel export, and the Estimator (a guide whose TF1 side cannot run any more)."""
 from tf1to2 import tolerances as tol
 from tf1to2.examples.example import Example
+from tf1to2.tolerances import plumbing as plumbing_tol
 
 EXAMPLES = [
     Example(
@@ -11,12 +12,21 @@ EXAMPLES = [
         "vs Python if/for/while under AutoGraph: outputs, gradients, the If/While ops built.",
         "TF1 idioms: control flow; the TF2 guide on tf.function and AutoGraph", "none", 5,
         default_tolerance=tol.EXACT, book="idioms"),
+    Example(
+        # "none": no variables; both sides read the same bundled MNIST slice.
+        "input_pipelines",
+        "100 MNIST images in batches of 32 through queue runners, one-shot, initializable and "
+        "feedable iterators (tf.py_func) vs tf.data in Python and in a tf.function "
+        "(tf.numpy_function): every batch, in order.",
+        "TF1 idioms: queues and threads, Importing data (tf.data)", "none", 2,
+        default_tolerance=tol.EXACT, book="idioms"),
+    Example(
+        # "none": both sides build the kernel from the same seeded numpy constant.
+        "summaries",
+        "Softmax regression on MNIST writing loss, kernel histogram and input images every "
+        "step: tf.summary ops + merge_all + FileWriter vs tf.summary under create_file_writer; "
+        "the event files read back and compared (tags, steps, values).",
+        "TF1 idioms: TensorBoard summaries; the TF2 guide on migrating tf.summary", "none", 5,
+        default_tolerance=tol.EXACT, book="idioms",
+        tolerances={"metrics": plumbing_tol.IMAGE_SUMMARY_LEVEL}),
 ]
-EXAMPLES.append(Example(
-    # "none": no variables; both sides read the same bundled MNIST slice.
-    "input_pipelines",
-    "100 MNIST images in batches of 32 through queue runners, one-shot, initializable and "
-    "feedable iterators (tf.py_func) vs tf.data in Python and in a tf.function "
-    "(tf.numpy_function): every batch, in order.",
-    "TF1 idioms: queues and threads, Importing data (tf.data)", "none", 2,
-    default_tolerance=tol.EXACT, book="idioms"))

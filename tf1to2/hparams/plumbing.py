@@ -34,3 +34,17 @@ class InputPipelines:
 
 
 INPUT_PIPELINES = InputPipelines()
+
+
+@dataclasses.dataclass(frozen=True)
+class Summaries:
+    """Softmax regression on MNIST batches, with summaries written at every step."""
+    classes: int = 10
+    batch_size: int = 16
+    learning_rate: float = 0.1
+    steps: int = 5               # SGD steps, one summary each (`tf1to2 compare summaries`)
+    kernel_stddev: float = 0.01  # the kernel starts N(0, 0.01²) from a seeded numpy generator
+    images_shown: int = 2        # max_outputs of the image summary
+
+
+SUMMARIES = Summaries()
