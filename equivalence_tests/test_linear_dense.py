@@ -3,6 +3,7 @@ import dataclasses
 
 from unittest import mock
 
+import keras
 import tensorflow as tf
 
 from tf1to2 import testing
@@ -33,6 +34,18 @@ class LinearDenseTest(testing.EquivalenceTest):
             def call(self, inputs):
                 return self.dense(inputs) - self.dense.bias
         self.assert_caught("outputs", LinearModel=NoBias)
+
+    def test_planted_keras_default_kernel_initialiser_is_caught(self):
+        # The TF2 weights are copied from TF1 in every other check, so only the initialisation
+        # check sees a Dense left at Keras' glorot_uniform where TF1 had zeros (PITFALLS #28).
+        class GlorotKernel(tf2_linear_dense.LinearModel):
+            def __init__(self):
+                keras.Model.__init__(self)
+                self.dense = keras.layers.Dense(units=tf2_linear_dense.HP.units, name="dense",
+                                                bias_initializer="zeros")
+        check = self.assert_caught("initialisation", LinearModel=GlorotKernel)
+        self.assertIn("dense/kernel: TF1 initialises it to fixed values", check.detail)
+        self.assertNotIn("dense/bias", check.detail)
 
     def test_swapped_name_map_is_refused(self):
         def swapped(model):

@@ -1,7 +1,10 @@
 """The installed test helpers themselves: a planted-mistake test must be able to fail."""
 import dataclasses
+import unittest
 
-from tf1to2 import testing
+import numpy as np
+
+from tf1to2 import initialisation, testing
 from tf2_style import linear_dense as tf2_linear_dense
 
 
@@ -46,3 +49,36 @@ class PlantedMistakeHelperTest(testing.EquivalenceTest):
         test.setUpClass()
         with self.assertRaisesRegex(AssertionError, "unpatched control is not equivalent"):
             test.assert_caught("trajectory", HP=broken)
+
+
+
+class InitialisationCheckTest(unittest.TestCase):
+    """The statistics of the initialisation check on synthetic draws: it can pass and fail."""
+    LIMIT = np.sqrt(6 / (784 + 100))   # glorot_uniform of a 784x100 kernel
+
+    @staticmethod
+    def draws(make, count=4):
+        rng = np.random.default_rng(0)
+        return [{"k": make(rng)} for _ in range(count)]
+
+    def uniform(self, rng, widen=1.0):
+        return rng.uniform(-widen * self.LIMIT, widen * self.LIMIT, (784, 100)).astype(np.float32)
+
+    def test_same_distribution_passes_and_other_family_or_scale_fails(self):
+        same = initialisation.compare_draws(self.draws(self.uniform), self.draws(self.uniform))
+        self.assertTrue(same.ok, same.detail)
+        self.assertLess(same.max_rel_diff, 1.0)
+        normal = lambda rng: rng.normal(0, self.LIMIT / np.sqrt(3), (784, 100))  # same std
+        wide = lambda rng: self.uniform(rng, widen=1.1)
+        for other in (normal, wide):
+            check = initialisation.compare_draws(self.draws(self.uniform), self.draws(other))
+            self.assertFalse(check.ok)
+            self.assertIn("KS D", check.detail)
+
+    def test_fixed_values_must_be_equal_exactly(self):
+        zeros = lambda rng: np.zeros(5, np.float32)
+        ones = lambda rng: np.ones(5, np.float32)
+        self.assertTrue(initialisation.compare_draws(self.draws(zeros), self.draws(zeros)).ok)
+        check = initialisation.compare_draws(self.draws(zeros), self.draws(ones))
+        self.assertFalse(check.ok)
+        self.assertEqual(check.max_abs_diff, 1.0)

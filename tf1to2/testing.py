@@ -19,7 +19,7 @@ from unittest import mock
 
 from parameterized import parameterized
 
-from tf1to2 import harness
+from tf1to2 import harness, initialisation
 
 SEEDS = (0, 1, 2)
 
@@ -70,6 +70,28 @@ class EquivalenceTest(unittest.TestCase):
                                                  initial_values=self._initial_values(
                                                      seed, random_start))
         return self._reports[key]
+
+    def _initialisation_check(self):
+        """Both sides' own initialisers over seeded draws (the TF1 draws reuse the reports')."""
+        tf1_draws = [self.report(seed).tf1.variables for seed in SEEDS]
+        extra = range(len(SEEDS), initialisation.draws_needed(tf1_draws[0]))
+        tf1_draws += initialisation.own_initial_values(harness.side_modules(self.EXAMPLE)[0],
+                                                       extra)
+        tf2_module = harness.side_modules(self.EXAMPLE)[1]
+        tf2_draws = initialisation.own_initial_values(tf2_module, [*SEEDS, *extra])
+        return initialisation.compare_draws(tf1_draws, tf2_draws)
+
+    def initialisation_check(self):
+        """The ``initialisation`` check of a pair aligned by copying (computed once per class)."""
+        if "initialisation" not in self._reports:
+            self._reports["initialisation"] = self._initialisation_check()
+        return self._reports["initialisation"]
+
+    def test_same_initialisation(self):
+        """Copy-aligned pairs: the TF2 side's own initialisers are the TF1 ones (PITFALLS #28)."""
+        if harness.resolve(self.EXAMPLE).alignment == "copy":
+            check = self.initialisation_check()
+            self.assertTrue(check.ok, f"the two sides initialise differently: {check.detail}")
 
     def assert_check(self, report, quantity):
         check = report.check(quantity)
@@ -127,6 +149,8 @@ class EquivalenceTest(unittest.TestCase):
         if not tf2_patches:
             raise NothingPlanted("assert_caught needs at least one patch of the TF2 module: "
                                  "with nothing planted there is nothing to catch")
+        if quantity == "initialisation":
+            return self._assert_initialisation_caught(tf2_patches)
         random_start = bool(random_start) and self._random_start()
         control = self.report(seed, random_start=random_start, steps=steps)
         self.assertTrue(control.equivalent,
@@ -147,3 +171,20 @@ class EquivalenceTest(unittest.TestCase):
         self.assertFalse(report.equivalent)
         report.control = control
         return report
+
+    def _assert_initialisation_caught(self, tf2_patches):
+        """``assert_caught("initialisation", ...)``: the check over draws, unpatched then patched."""
+        control = self.initialisation_check()
+        self.assertTrue(control.ok, f"the unpatched initialisations differ, so the planted "
+                                    f"mistake proves nothing: {control.detail}")
+        _, tf2_module = harness.side_modules(self.EXAMPLE)
+        with contextlib.ExitStack() as stack:
+            for name, value in tf2_patches.items():
+                stack.enter_context(mock.patch.object(tf2_module, name, value))
+            planted = self._initialisation_check()
+        self.assertFalse(planted.ok, f"the planted mistake went unnoticed in initialisation "
+                                     f"(deterministic diff {planted.max_abs_diff:.3e}, KS/critical "
+                                     f"{planted.max_rel_diff:.2f} planted; "
+                                     f"{control.max_rel_diff:.2f} unpatched)")
+        planted.control = control
+        return planted
