@@ -131,3 +131,16 @@ def test_installed_helpers_work_outside_the_repository(tmp_path):
     # tests (an editable install puts the clone on sys.path, so an import probe would not tell).
     for path in outside.glob("*.py"):
         assert "equivalence_tests" not in path.read_text(), path
+
+
+def test_init_option_compares_own_initialisers(capsys, tmp_path):
+    code, out, _ = run(capsys, "compare", "--tf1", OWN / "my_tf1.py", "--tf2", OWN / "my_tf2.py",
+                       "--steps", "1", "--init")
+    assert code == 0 and "initialisation" in out and "INIT_DISTRIBUTION" in out
+    normal = tmp_path / "normal_tf2.py"
+    normal.write_text((OWN / "my_tf2.py").read_text().replace(
+        'keras.layers.Dense(4, activation="tanh")',
+        'keras.layers.Dense(4, activation="tanh", kernel_initializer="zeros")'))
+    code, out, _ = run(capsys, "compare", "--tf1", OWN / "my_tf1.py", "--tf2", normal,
+                       "--steps", "1", "--init")
+    assert code == 1 and "dense/kernel: TF1 draws" in out

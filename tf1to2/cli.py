@@ -1,7 +1,7 @@
 """The `tf1to2` command: list the examples, compare their TF1 and TF2 sides, show a pair's diff.
 
     tf1to2 list
-    tf1to2 compare EXAMPLE [--seed N] [--steps N] [--json]
+    tf1to2 compare EXAMPLE [--seed N] [--steps N] [--init] [--json]
     tf1to2 compare --all [--seed N] [--json]
     tf1to2 compare --tf1 MY_TF1.py --tf2 MY_TF2.py [--alignment copy|seed|none]
                    [--tolerance QUANTITY=NAME ...] [--seed N] [--steps N] [--json]
@@ -42,6 +42,9 @@ def _parser():
     compare = commands.add_parser("compare", help="run both sides of an example and compare them")
     compare.add_argument("example", nargs="?", help="example name (see `tf1to2 list`)")
     compare.add_argument("--all", action="store_true", help="compare every example")
+    compare.add_argument("--init", action="store_true",
+                         help="also compare each side's own initialisers (pairs aligned by "
+                              "copying; several seeded draws per side)")
     compare.add_argument("--tf1", default=None,
                          help="your own TF1 side: a .py file or an importable module")
     compare.add_argument("--tf2", default=None,
@@ -158,7 +161,8 @@ def _compare(args):
         return 0 if example.load_train_job()(args) else 1
     all_equivalent, crashed = True, []
     for index, target in enumerate(targets, 1):
-        report = harness.compare(target, seed=args.seed, steps=args.steps)
+        report = harness.compare(target, seed=args.seed, steps=args.steps,
+                                 initialisation=args.init)
         all_equivalent &= report.equivalent
         if report.error:
             crashed.append(report.example)

@@ -182,12 +182,14 @@ def side_modules(example):
     return resolve(example).modules()
 
 
-def compare(name, seed=0, steps=None, initial_values=None):
+def compare(name, seed=0, steps=None, initial_values=None, initialisation=False):
     """Run both sides of an example and check every quantity the TF1 side traced.
 
     ``initial_values`` (by TF1 name) overrides the initialisation on both sides; without it the
     TF1 side initialises as the original code does and, for examples aligned by copying, the
-    TF2 side starts from the TF1 values through its name map.
+    TF2 side starts from the TF1 values through its name map. ``initialisation=True`` adds
+    the ``initialisation`` check to a pair aligned by copying (:mod:`tf1to2.initialisation`:
+    both sides' own initialisers over several seeded draws).
     """
     example = resolve(name)
     if not example.runnable:
@@ -214,6 +216,9 @@ def compare(name, seed=0, steps=None, initial_values=None):
         if not len(tf1_value) and not len(tf2_value):
             continue
         checks.append(compare_values(quantity, tf1_value, tf2_value, example.tolerance(quantity)))
+    if initialisation and example.alignment == "copy":
+        from tf1to2 import initialisation as own_initialisers  # it builds on this module
+        checks.append(own_initialisers.compare_initialisation(example))
     return Report(example.name, seed, steps, checks, tf1_trace, tf2_trace,
                   time.perf_counter() - start)
 
