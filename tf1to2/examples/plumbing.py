@@ -30,3 +30,13 @@ EXAMPLES = [
         default_tolerance=tol.EXACT, book="idioms",
         tolerances={"metrics": plumbing_tol.IMAGE_SUMMARY_LEVEL}),
 ]
+EXAMPLES.append(Example(
+    # "seed": tf.layers and Keras 3 draw the same initial weights after the same seeding.
+    "saved_model_export",
+    "An MNIST classifier with batch norm, trained 5 SGD steps, exported by SavedModelBuilder "
+    "(predict signature) vs tf.saved_model.save (tf.function signature); both loaded and "
+    "served: signature names, dtypes and outputs.",
+    "TF1 idioms: SavedModel export (TensorFlow Serving's mnist_saved_model.py)", "seed", 5,
+    default_tolerance=tol.FLOAT32_FORWARD, book="idioms",
+    tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
+                "metrics": tol.EXACT}))

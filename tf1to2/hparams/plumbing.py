@@ -48,3 +48,43 @@ class Summaries:
 
 
 SUMMARIES = Summaries()
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedModelExport:
+    """A small MNIST classifier with batch norm, trained a few steps, exported for serving."""
+    hidden_units: int = 32
+    classes: int = 10
+    batch_norm_momentum: float = 0.99   # tf.layers.batch_normalization's and Keras' default
+    batch_norm_epsilon: float = 1e-3
+    learning_rate: float = 0.1
+    batch_size: int = 32
+    steps: int = 5                      # SGD steps before the export (`tf1to2 compare`)
+    serve_examples: int = 8             # images the loaded signatures are called on
+    signature: str = "serving_default"
+    input_name: str = "images"          # the serving signature's input and outputs
+    output_names: tuple = ("logits", "probabilities")
+
+
+SAVED_MODEL_EXPORT = SavedModelExport()
+
+
+@dataclasses.dataclass(frozen=True)
+class EstimatorToKeras:
+    """The TF2 side of an Estimator program: an MNIST MLP trained by fit and by a custom loop."""
+    train_examples: int = 512
+    eval_examples: int = 256
+    hidden_units: int = 32
+    classes: int = 10
+    batch_size: int = 32         # 16 steps per epoch
+    learning_rate: float = 1e-3
+    adam_epsilon: float = 1e-8   # AdamOptimizer's default, as an Estimator's model_fn used
+    steps: int = 20              # the custom loop's max_steps (StopAtStepHook(last_step=20))
+    checkpoint_every: int = 5    # RunConfig(save_checkpoints_steps=5)
+    keep_checkpoints: int = 3    # RunConfig(keep_checkpoint_max=3)
+    log_every: int = 4           # LoggingTensorHook(every_n_iter=4)
+    epochs: int = 4
+    patience: int = 2            # early stopping: epochs without improvement
+
+
+ESTIMATOR_TO_KERAS = EstimatorToKeras()
