@@ -47,6 +47,7 @@ import dataclasses
 import math
 import typing
 
+import keras
 import numpy as np
 
 from tf1to2 import mapping
@@ -93,7 +94,9 @@ class Kind:
     non_slots: tuple = ()  # TF1 variables outside the slots (Adam's beta powers)
 
 
-_MOMENTUM_NEEDED = lambda optimizer: optimizer.momentum > 0  # noqa: E731
+def _has_momentum(optimizer):
+    """RMSProp keeps a momentum state only with momentum > 0 (TF1 or Keras optimizer object)."""
+    return float(getattr(optimizer, "momentum", getattr(optimizer, "_momentum", 0.0))) > 0
 
 KINDS = {kind.name: kind for kind in (
     Kind("GradientDescent", "GradientDescentOptimizer", "SGD", ()),
@@ -108,12 +111,12 @@ KINDS = {kind.name: kind for kind in (
           Slot("accum_update", "Adadelta_1", "_accumulated_delta_vars"))),
     Kind("RMSProp", "RMSPropOptimizer", "RMSprop",
          (Slot("rms", "RMSProp", "_velocities"),
-          Slot("momentum", "RMSProp_1", "_momentums", needed=_MOMENTUM_NEEDED))),
+          Slot("momentum", "RMSProp_1", "_momentums", needed=_has_momentum))),
     # RMSPropOptimizer(centered=True): the slot names shift, "mg" comes second.
     Kind("CenteredRMSProp", "RMSPropOptimizer", "RMSprop",
          (Slot("rms", "RMSProp", "_velocities"),
           Slot("mg", "RMSProp_1", "_average_gradients"),
-          Slot("momentum", "RMSProp_2", "_momentums", needed=_MOMENTUM_NEEDED))),
+          Slot("momentum", "RMSProp_2", "_momentums", needed=_has_momentum))),
     Kind("Adam", "AdamOptimizer", "Adam",
          (Slot("m", "Adam", "_momentums"), Slot("v", "Adam_1", "_velocities")),
          non_slots=("beta1_power", "beta2_power")),
@@ -136,6 +139,19 @@ def kind_of(optimizer):
         if kind.tf1_class == class_name:
             return kind.name
     _refuse(class_name.removesuffix("Optimizer"))
+
+
+def keras_kind_of(optimizer):
+    """The :data:`KINDS` name whose state a Keras 3 optimizer object holds."""
+    class_name = type(optimizer).__name__
+    if isinstance(optimizer, keras.optimizers.SGD):
+        return "Momentum" if optimizer.momentum else "GradientDescent"
+    if isinstance(optimizer, keras.optimizers.RMSprop):
+        return "CenteredRMSProp" if optimizer.centered else "RMSProp"
+    for kind in KINDS.values():  # Adagrad before ProximalAdagrad: the first match wins
+        if isinstance(optimizer, getattr(keras.optimizers, kind.keras_class)):
+            return kind.name
+    raise UserError(f"no TF1 optimizer keeps the state of keras.optimizers.{class_name}")
 
 
 def _refuse(kind):
@@ -167,16 +183,19 @@ def tf1_slot_names(kind, variable_names, scope="", with_global_step=False):
     return names + ["global_step"] * bool(with_global_step)
 
 
-def read_tf1(session, optimizer, variables, scope="", global_step=None):
+def read_tf1(session, optimizer, variables, scope="", global_step=None, live_only=False):
     """A TF1 optimizer's state in ``session``: {checkpoint name: array}.
 
     ``variables`` = {TF1 name: tf variable}, the variables the optimizer updates. ``global_step``
-    (a TF1 variable), when given, is read as ``global_step``.
+    (a TF1 variable), when given, is read as ``global_step``. ``live_only`` leaves out the slots
+    that no later step reads and Keras does not keep (RMSProp's momentum slot at momentum 0).
     """
     spec = _kind(kind_of(optimizer))
     fetches = {}
     for name, variable in variables.items():
         for slot in spec.slots:
+            if live_only and not slot.needed(optimizer):
+                continue
             slot_variable = optimizer.get_slot(variable, slot.tf1)
             if slot_variable is None:
                 raise UserError(f"the {spec.name} optimizer has no {slot.tf1!r} slot for {name}: "
@@ -218,7 +237,7 @@ def _parts(target):
 
 
 def _check_keras_class(optimizer, spec):
-    if type(optimizer).__name__ != spec.keras_class:
+    if not isinstance(optimizer, getattr(keras.optimizers, spec.keras_class)):
         raise UserError(f"a TF1 {spec.name} state goes into keras.optimizers.{spec.keras_class}, "
                         f"not {type(optimizer).__name__}")
 
@@ -290,8 +309,12 @@ def to_keras(optimizer, name_map, tf1_state, kind, scope="", with_global_step=Fa
     return optimizer
 
 
-def from_keras(optimizer, name_map, kind, scope="", with_global_step=False):
-    """A built Keras 3 optimizer's state as a TF1 ``kind`` optimizer's {checkpoint name: array}."""
+def from_keras(optimizer, name_map, kind, scope="", with_global_step=False, live_only=False):
+    """A built Keras 3 optimizer's state as a TF1 ``kind`` optimizer's {checkpoint name: array}.
+
+    A slot Keras does not keep (RMSProp's momentum at momentum 0) is written as zeros, or left
+    out with ``live_only``.
+    """
     spec = _kind(kind)
     _check_keras_class(optimizer, spec)
     if not optimizer.built:
@@ -302,6 +325,8 @@ def from_keras(optimizer, name_map, kind, scope="", with_global_step=False):
         parts = _parts(target)
         for slot in spec.slots:
             if not slot.needed(optimizer):
+                if live_only:
+                    continue
                 state[f"{name}/{slot.suffix}"] = np.zeros(
                     np.shape(mapping.read({name: target})[name]), np.float32)
                 continue
@@ -317,3 +342,22 @@ def from_keras(optimizer, name_map, kind, scope="", with_global_step=False):
     if with_global_step:
         state["global_step"] = np.int64(steps)
     return state
+
+
+
+class TF1RMSprop(keras.optimizers.RMSprop):
+    """Keras 3 ``RMSprop`` whose mean square starts at 1, as TF1's ``rms`` slot does.
+
+    TF1's ``RMSPropOptimizer`` initialises its ``rms`` slot to ones, Keras 3 its ``velocity`` to
+    zeros (PITFALLS #9): the first steps then divide by sqrt((1 - rho)·g²) instead of
+    sqrt(rho + (1 - rho)·g²), a far larger step. Everything else is Keras' own update (epsilon
+    inside the square root in Keras 3, as in TF1): set ``rho`` to TF1's ``decay`` and
+    ``epsilon`` to TF1's 1e-10.
+    """
+
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        # Created with ones, not assigned after build: fit() may build the optimizer while
+        # tracing its train step, where an assignment would run again at every step.
+        if name == "velocity":
+            initializer = "ones"
+        return super().add_optimizer_variables(trainable_variables, name, initializer)
