@@ -19,4 +19,15 @@ EXAMPLES = [
         "tf.metrics.precision/mean on local variables vs Keras metric objects.",
         "Hands-On ML 2nd ed., ch. 12: custom metrics", "none", 0,
         default_tolerance=tol.EXACT, book="geron"),
+    Example(
+        # "copy": my_glorot_initializer draws with tf.random.normal, whose graph and eager
+        # streams differ; the TF2 side starts from the TF1 values through tf1_names().
+        "custom_functions",
+        "my_softplus, my_glorot_initializer, an l1(0.01) regulariser and a positive-weights "
+        "constraint on the housing net (Dense 30 selu, Dense 1), 20 SGD steps.",
+        "Hands-On ML 2nd ed., ch. 12: custom activations, initializers, regularizers and "
+        "constraints", "copy", 20,
+        tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
+                    "metrics": tol.FLOAT32_TRAINING},
+        book="geron"),
 ]

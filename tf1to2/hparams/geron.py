@@ -47,3 +47,32 @@ class StreamingMetrics:
 
 
 STREAMING_METRICS = StreamingMetrics()
+
+
+@dataclasses.dataclass(frozen=True)
+class HousingRegression:
+    """Géron's ch. 12 regression net on California housing (tf1to2.data.housing):
+    Dense(30, selu, lecun_normal) then Dense(1), trained on random batches of 32.
+
+    The book compiles with "nadam"; TF1's `compat.v1.train` has no Nadam, so these pairs train
+    with plain SGD on both sides (custom_training_loop pairs a hand-written TF1 Nadam).
+    """
+    hidden_units: int = 30
+    batch_size: int = 32
+    learning_rate: float = 0.01
+    steps: int = 20           # SGD steps of the equivalence check (`tf1to2 compare X`)
+    data_source: str = "bundled"  # the checks never depend on a download or a cache
+    # The check's metric: the loss on the first validation examples. Further on, the split holds
+    # a block group whose standardised average occupancy is 525: the book's my_softplus,
+    # log(exp(z) + 1), overflows to inf there on both sides, and inf == inf checks nothing.
+    eval_examples: int = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomFunctions:
+    """Géron's notebook 12 cells [83]-[98]: custom activation, initialiser, regulariser, constraint."""
+    l1_factor: float = 0.01
+
+
+HOUSING_REGRESSION = HousingRegression()
+CUSTOM_FUNCTIONS = CustomFunctions()
