@@ -13,7 +13,7 @@ from tf2_style import saved_model_export as tf2_saved_model_export
 HP = tf2_saved_model_export.HP
 
 
-def training_mode_serving_function(model):
+def training_mode_serving_signature(model):
     """The signature calls the model with training=True: batch statistics of the request."""
     @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32,
                                                 name=HP.input_name)])
@@ -90,6 +90,6 @@ class SavedModelExportTest(testing.EquivalenceTest):
                       report.check("metrics").detail)
 
     def test_planted_training_mode_batch_norm_in_export_is_caught(self):
-        report = self.assert_caught("outputs", serving_function=training_mode_serving_function)
+        report = self.assert_caught("outputs", serving_signature=training_mode_serving_signature)
         self.assertGreater(report.check("outputs").max_abs_diff, 0.1)
         self.assertTrue(report.check("trajectory").ok)

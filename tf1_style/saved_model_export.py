@@ -43,14 +43,20 @@ def compute_loss(labels, logits):
     return tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
 
 
-def export(sess, export_dir, images, logits):
-    """Write the SavedModel: the graph, the variables, and a predict signature for serving."""
-    signature = tf.saved_model.predict_signature_def(
+def serving_signature(images, logits):
+    """The signature: named float32 images in, logits and probabilities out, of the graph
+    whose batch norm runs in inference mode (`training` defaults to False)."""
+    return tf.saved_model.predict_signature_def(
         inputs={HP.input_name: images},
         outputs={"logits": logits, "probabilities": tf.nn.softmax(logits)})
+
+
+def export(sess, export_dir, images, logits):
+    """Write the SavedModel: the graph, the variables, and the serving signature."""
     builder = tf.saved_model.Builder(export_dir)
-    builder.add_meta_graph_and_variables(sess, [tf.saved_model.tag_constants.SERVING],
-                                         signature_def_map={HP.signature: signature})
+    builder.add_meta_graph_and_variables(
+        sess, [tf.saved_model.tag_constants.SERVING],
+        signature_def_map={HP.signature: serving_signature(images, logits)})
     builder.save()
 
 

@@ -47,7 +47,7 @@ def compute_loss(labels, logits):
     return keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels, logits)
 
 
-def serving_function(model):
+def serving_signature(model):
     """The signature: a tf.function of named float32 images, batch norm in inference mode."""
     @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32,
                                                 name=HP.input_name)])
@@ -61,7 +61,7 @@ def export(model, export_dir):
     """Write the SavedModel: the model's variables and the serving signature."""
     module = tf.Module()
     module.model = model   # tracked: its variables are saved
-    tf.saved_model.save(module, export_dir, signatures={HP.signature: serving_function(model)})
+    tf.saved_model.save(module, export_dir, signatures={HP.signature: serving_signature(model)})
 
 
 def serve(export_dir, images):
