@@ -19,3 +19,13 @@ EXAMPLES.append(Example(
     "loops unrolled vs tf.while_loop/tf.range, tf.cond vs if, side effects run once.",
     "Hands-On ML 2nd ed., ch. 12: TensorFlow Functions and Graphs", "none", 0,
     default_tolerance=tol.EXACT, book="geron"))
+EXAMPLES.append(Example(
+    # "copy": TF1's he_normal draws from the graph seed, Keras 3's from its own seed; the TF2
+    # side starts from the TF1 values through tf1_names() (same initialiser family and scale).
+    "custom_training_loop",
+    "California housing, Dense(30, elu, l2 0.05) + Dense(1, l2 0.05), max-norm, Nadam 0.01, "
+    "batches of 32, Mean and MAE metrics reset per epoch: Session loop vs tape loop.",
+    "Hands-On ML 2nd ed., ch. 12: Custom Training Loops", "copy", 20,
+    book="geron", train_job="tf1to2.jobs.geron:custom_training_loop",
+    tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
+                "metrics": tol.FLOAT32_TRAINING}))

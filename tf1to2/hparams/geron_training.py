@@ -34,3 +34,43 @@ class TfFunctionAndGraphs:
 
 
 TF_FUNCTION_AND_GRAPHS = TfFunctionAndGraphs()
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomTrainingLoop:
+    """Géron's custom training loop (ch. 12, cells [192]-[204]) on California housing."""
+    hidden_units: int = 30            # Dense(30, elu, he_normal, l2 0.05)
+    l2: float = 0.05                  # Keras l2(0.05) = 0.05·Σw²
+    # The book's loop applies every variable's constraint after each step, but its model has
+    # none; this pair gives the hidden kernel a max-norm constraint so that the code acts.
+    max_norm: float = 1.0
+    learning_rate: float = 0.01       # Nadam; Keras' defaults for the rest
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-7
+    batch_size: int = 32
+    epochs: int = 5                   # the main job: 5 epochs of len(X_train) // 32 steps
+    # The equivalence check: 2 "epochs" of 10 random batches (bundled data), so that the
+    # per-epoch metric reset shows.
+    check_epochs: int = 2
+    steps: int = 20
+    check_data_source: str = "bundled"
+
+
+CUSTOM_TRAINING_LOOP = CustomTrainingLoop()
+
+
+@dataclasses.dataclass(frozen=True)
+class ResidualModel:
+    """Géron's ResidualRegressor (ch. 12, cells [154]-[164]) on California housing."""
+    units: int = 30            # Dense(30, elu, he_normal) everywhere
+    block_layers: int = 2      # two Dense layers per residual block
+    block1_repeats: int = 4    # block1 applied 1 + 3 times with the same weights
+    outputs: int = 1
+    learning_rate: float = 0.001   # the book's compile(optimizer="nadam"): Keras' defaults
+    batch_size: int = 32
+    steps: int = 10                # optimizer steps of the equivalence check
+    check_data_source: str = "bundled"
+
+
+RESIDUAL_MODEL = ResidualModel()
