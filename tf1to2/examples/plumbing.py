@@ -40,3 +40,12 @@ EXAMPLES.append(Example(
     default_tolerance=tol.FLOAT32_FORWARD, book="idioms",
     tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
                 "metrics": tol.EXACT}))
+EXAMPLES.append(Example(
+    # runnable=False: tf.estimator was removed in TF 2.16, so there is no TF1 side to run;
+    # the guide maps it, and the tests prove the TF2 side's checkpoints, resumption, early
+    # stopping and step hooks on their own.
+    "estimator_to_keras",
+    "An Estimator program (model_fn, input_fn, RunConfig, train_and_evaluate, hooks, "
+    "model_dir) as Keras fit with callbacks and as a custom loop with tf.train.CheckpointManager.",
+    "TF1 idioms: tf.estimator; the TF2 guide on migrating from Estimator", "none", 20,
+    default_tolerance=tol.EXACT, book="idioms", runnable=False))

@@ -72,11 +72,11 @@ SAVED_MODEL_EXPORT = SavedModelExport()
 @dataclasses.dataclass(frozen=True)
 class EstimatorToKeras:
     """The TF2 side of an Estimator program: an MNIST MLP trained by fit and by a custom loop."""
-    train_examples: int = 512
-    eval_examples: int = 256
+    train_examples: int = 256
+    eval_examples: int = 128
     hidden_units: int = 32
     classes: int = 10
-    batch_size: int = 32         # 16 steps per epoch
+    batch_size: int = 32         # 8 steps per epoch
     learning_rate: float = 1e-3
     adam_epsilon: float = 1e-8   # AdamOptimizer's default, as an Estimator's model_fn used
     steps: int = 20              # the custom loop's max_steps (StopAtStepHook(last_step=20))
