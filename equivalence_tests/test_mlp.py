@@ -5,10 +5,11 @@ import json
 import keras
 import numpy as np
 import pytest
+from parameterized import parameterized
 import tensorflow as tf
 
 from tf1to2 import testing
-from tf1to2 import cli, harness
+from tf1to2 import cli, harness, tracing
 from tf2_style import mlp as tf2_mlp
 
 TF1_NAMES_IN_CREATION_ORDER = ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
@@ -87,6 +88,17 @@ class MlpTest(testing.EquivalenceTest):
         report = self.assert_caught("trajectory", HP=dataclasses.replace(
             tf2_mlp.HP, learning_rate=1.1e-3))
         self.assertFalse(report.check("outputs").ok)  # already after the first step
+
+    @parameterized.expand(testing.SEEDS)
+    def test_planted_adam_changes_are_caught_step_by_step(self, seed):
+        # A decaying learning rate, beta_1 0.95 and amsgrad, each against the unpatched control
+        # on the same TF1 trace (PITFALLS #8: the whole trajectory drifts, one step does not).
+        checks = tracing.planted_step_by_step(self.EXAMPLE, seed, {
+            name: {"build_optimizer": build} for name, build in
+            tracing.adam_mistakes(tf2_mlp.HP).items()})
+        self.assertTrue(checks.pop("control").ok)
+        for name, check in checks.items():
+            self.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e}")
 
     def test_planted_name_map_by_model_variables_order_is_caught(self):
         # Keras lists model.variables in the order the layers were declared in __init__; TF1
