@@ -1,6 +1,7 @@
 """Registry entries: Géron, Hands-On ML 2nd ed., ch. 12 (custom losses, functions, metrics, layers)
 and Chollet's ch. 3 tensors and variables."""
 from tf1to2 import tolerances as tol
+from tf1to2.tolerances import geron as geron_tol
 from tf1to2.examples.example import Example
 
 EXAMPLES = [
@@ -29,5 +30,15 @@ EXAMPLES = [
         "constraints", "copy", 20,
         tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
                     "metrics": tol.FLOAT32_TRAINING},
+        book="geron"),
+    Example(
+        # "copy": TF1's stateful glorot_normal_initializer and Keras 3's stateless one draw
+        # different values; the TF2 side starts from the TF1 values through tf1_names().
+        "custom_layers",
+        "Custom layers: Lambda(exp), MyDense (build/add_weight/get_config) trained on housing, a "
+        "two-in three-out layer, Gaussian noise in training only (placeholder_with_default + cond).",
+        "Hands-On ML 2nd ed., ch. 12: custom layers", "copy", 20,
+        tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
+                    "metrics": geron_tol.NOISE_STATISTICS},
         book="geron"),
 ]

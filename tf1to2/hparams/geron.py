@@ -76,3 +76,16 @@ class CustomFunctions:
 
 HOUSING_REGRESSION = HousingRegression()
 CUSTOM_FUNCTIONS = CustomFunctions()
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomLayers:
+    """Géron's notebook 12 cells [134]-[153]: a Lambda layer, MyDense, a layer with two inputs
+    and three outputs, a Gaussian-noise layer active only in training."""
+    exponential_inputs: tuple = (-1.0, 0.0, 1.0)
+    multi_inputs: tuple = (((1.0, 2.0), (3.0, 4.0)), ((5.0, 6.0), (7.0, 8.0)))
+    noise_stddev: float = 1.0
+    noise_samples: int = 100_000  # values whose noise statistics the check compares
+
+
+CUSTOM_LAYERS = CustomLayers()
