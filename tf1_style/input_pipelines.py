@@ -49,11 +49,11 @@ def shuffle_and_repeat(dataset, seed, epochs):
     return dataset.shuffle(HP.shuffle_buffer, seed=seed).repeat(epochs)
 
 
-def _run_until_out_of_range(sess, next_batch):
+def _run_until_out_of_range(sess, next_batch, feed_dict=None):
     batches = []
     try:
         while True:
-            batches.append(sess.run(next_batch))
+            batches.append(sess.run(next_batch, feed_dict))
     except tf.errors.OutOfRangeError:   # the data is exhausted: the loop's only exit
         return batches
 
@@ -143,12 +143,8 @@ def train_and_eval_batches(train_examples, eval_examples, seed):
             read[f"train_{evaluation}"] = [sess.run(next_batch, {handle: train_handle})
                                            for _ in range(HP.train_batches)]
             sess.run(eval_iterator.initializer)
-            read[f"eval_{evaluation}"] = []
-            try:
-                while True:
-                    read[f"eval_{evaluation}"].append(sess.run(next_batch, {handle: eval_handle}))
-            except tf.errors.OutOfRangeError:
-                pass
+            read[f"eval_{evaluation}"] = _run_until_out_of_range(sess, next_batch,
+                                                                 {handle: eval_handle})
         return read
 
 
