@@ -1,5 +1,20 @@
-"""Registry entries: optimizers pairs."""
-from tf1to2 import tolerances as tol  # noqa: F401
-from tf1to2.examples.example import Example  # noqa: F401
+"""Registry entries: the tf.compat.v1.train optimizers and schedules; Chollet ch. 3 (C4, C5)."""
+from tf1to2 import tolerances as tol
+from tf1to2.examples.example import Example
+from tf1to2.tolerances import optimizers as optimizer_tol
 
-EXAMPLES = []
+_TRAINING = {"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING}
+
+EXAMPLES = [
+    Example(
+        "optimizers",
+        "Every tf.compat.v1.train optimizer (GD, Momentum/Nesterov, Adagrad, Adadelta, RMSProp "
+        "plain/momentum/centered, Adam, Ftrl with and without l1/l2) against its Keras 3 "
+        "counterpart on a one-layer regression and the MNIST MLP; state through tf1to2.slots.",
+        "TF1 idioms: tf.compat.v1.train optimizers", "copy", 10,
+        # The loosest per-optimizer tolerance (Adam's); the tests also hold each optimizer to
+        # its own (tolerances/optimizers.py: PER_OPTIMIZER).
+        tolerances={"outputs": optimizer_tol.OPTIMIZER_STATE, "losses": tol.KERAS3_ADAM,
+                    "trajectory": tol.KERAS3_ADAM},
+        book="idioms"),
+]
