@@ -41,4 +41,13 @@ EXAMPLES = [
         tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
                     "metrics": geron_tol.NOISE_STATISTICS},
         book="geron"),
+    Example(
+        # "copy": TF1's stateful lecun_normal and Keras 3's stateless one draw different values;
+        # the TF2 side starts from the TF1 values through tf1_names().
+        "huber_loss",
+        "Huber losses (huber_fn, create_huber(2.0), a Loss subclass with get_config) training the "
+        "housing net by SGD; weighted reduction; Saver vs .keras save/load.",
+        "Hands-On ML 2nd ed., ch. 12: custom loss functions, saving custom components", "copy",
+        20, tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING},
+        book="geron"),
 ]

@@ -89,3 +89,14 @@ class CustomLayers:
 
 
 CUSTOM_LAYERS = CustomLayers()
+
+
+@dataclasses.dataclass(frozen=True)
+class HuberLoss:
+    """Géron's notebook 12 cells [60]-[82]: huber_fn, create_huber(2.0), HuberLoss(2.0)."""
+    threshold: float = 2.0
+    # The sample weights of the reduction check: a 0/1 mask repeated over the check batch.
+    weight_pattern: tuple = (1.0, 0.0, 1.0, 1.0)
+
+
+HUBER_LOSS = HuberLoss()
