@@ -1,4 +1,4 @@
-"""saved_model_export: SavedModelBuilder + predict signature vs tf.saved_model.save / model.export."""
+"""saved_model_export: SavedModelBuilder + predict signature vs tf.saved_model.save, export."""
 import dataclasses
 import tempfile
 

@@ -22,8 +22,6 @@ import tensorflow.compat.v1 as tf
 import random
 import tempfile
 
-import numpy as np
-
 from tf1to2 import data, mapping
 from tf1to2.harness import Trace
 from tf1to2.hparams import plumbing

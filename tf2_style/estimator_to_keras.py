@@ -37,9 +37,11 @@ def input_fn(training):
     """What an Estimator's input_fn returned: a tf.data.Dataset of (features, labels)."""
     mnist = data.mnist("bundled")
     if training:
-        images, labels = mnist.train_images[:HP.train_examples], mnist.train_labels[:HP.train_examples]
+        images, labels = (mnist.train_images[:HP.train_examples],
+                          mnist.train_labels[:HP.train_examples])
     else:
-        images, labels = mnist.eval_images[:HP.eval_examples], mnist.eval_labels[:HP.eval_examples]
+        images, labels = (mnist.eval_images[:HP.eval_examples],
+                          mnist.eval_labels[:HP.eval_examples])
     return tf.data.Dataset.from_tensor_slices((images, labels)).batch(HP.batch_size)
 
 
