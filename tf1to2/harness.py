@@ -21,6 +21,9 @@ from tf1to2.errors import UserError
 
 # The quantities a trace holds, in the order a report lists them.
 QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
+# Checks a report adds after them: each TF2 step from the TF1 state of that step (pairs whose
+# trace records through tf1to2.tracing), and each side's own initialisers (on request).
+DERIVED = ("step_by_step", "initialisation")
 
 
 @dataclasses.dataclass
@@ -95,10 +98,10 @@ class Report:
             return f"{self.example} (seed {self.seed}, {self.steps} steps): ERROR: {self.error}"
         # max rel diff is |tf1 - tf2| / |tf1| at the worst element: large where a TF1 value is
         # near zero, so it can be large in a check that passes (the rule is atol + rtol·|tf1|).
-        rows = [f"{'quantity':<12} {'max abs diff':>13} {'max rel diff':>13}  "
+        rows = [f"{'quantity':<14} {'max abs diff':>13} {'max rel diff':>13}  "
                 f"{'tolerance':<18} {'ok':<3}"]
         for c in self.checks:
-            rows.append(f"{c.quantity:<12} {c.max_abs_diff:>13.3e} {c.max_rel_diff:>13.3e}  "
+            rows.append(f"{c.quantity:<14} {c.max_abs_diff:>13.3e} {c.max_rel_diff:>13.3e}  "
                         f"{c.tolerance.name:<18} {'yes' if c.ok else 'NO'}"
                         + (f"  {c.detail}" if c.detail else ""))
         verdict = "EQUIVALENT" if self.equivalent else "NOT EQUIVALENT"
@@ -200,7 +203,9 @@ def compare(name, seed=0, steps=None, initial_values=None, initialisation=False)
         raise UserError(f"--steps must be 0 or more, not {steps}")
     tf1_module, tf2_module = example.modules()
     start = time.perf_counter()
-    tf1_trace = run_side("TF1", tf1_module, seed, steps, initial_values)
+    from tf1to2 import tracing  # it builds on this module
+    with tracing.recording_states():
+        tf1_trace = run_side("TF1", tf1_module, seed, steps, initial_values)
     if isinstance(tf1_trace, str):
         return Report(example.name, seed, steps, [], Trace(), Trace(),
                       time.perf_counter() - start, error=tf1_trace)
@@ -216,6 +221,17 @@ def compare(name, seed=0, steps=None, initial_values=None, initialisation=False)
         if not len(tf1_value) and not len(tf2_value):
             continue
         checks.append(compare_values(quantity, tf1_value, tf2_value, example.tolerance(quantity)))
+    try:
+        step_check = tracing.step_by_step(example, tf1_trace, seed, steps, initial_values)
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001  (the TF2 side crashed under teacher forcing)
+        return Report(example.name, seed, steps, checks, tf1_trace, tf2_trace,
+                      time.perf_counter() - start,
+                      error=f"TF2 side raised {type(error).__name__} under teacher forcing: "
+                            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}")
+    if step_check is not None:
+        checks.append(step_check)
     if initialisation and example.alignment == "copy":
         from tf1to2 import initialisation as own_initialisers  # it builds on this module
         checks.append(own_initialisers.compare_initialisation(example))
