@@ -17,4 +17,10 @@ EXAMPLES = [
         tolerances={"outputs": optimizer_tol.OPTIMIZER_STATE, "losses": tol.KERAS3_ADAM,
                     "trajectory": tol.KERAS3_ADAM},
         book="idioms"),
+    Example(
+        "simple_dense",
+        "Chollet's hand-written SimpleDense layer (random-normal kernel, zero bias, relu): "
+        "ones(2, 784) to (2, 32); each side's own initialiser compared by its statistics.",
+        "Deep Learning with Python 2nd ed., ch. 3: a simple Dense layer", "copy", 0,
+        tolerances={"metrics": optimizer_tol.INITIALISER_SAMPLE}, book="chollet"),
 ]
