@@ -61,10 +61,17 @@ def _summary(values):
             f"[{values.min():+.3g}, {values.max():+.3g}]")
 
 
-def draws_needed(variables):
-    """Draws so that the smallest variable reaches SAMPLES_WANTED pooled elements (bounded)."""
-    smallest = min((np.size(value) for value in variables.values()), default=1)
-    return int(min(MAX_DRAWS, max(MIN_DRAWS, math.ceil(SAMPLES_WANTED / max(smallest, 1)))))
+def draws_needed(first, second):
+    """Draws so that the smallest random variable reaches SAMPLES_WANTED pooled elements.
+
+    Random variables are those whose TF1 values differ between two draws (``first``,
+    ``second``); deterministic ones need no more than those two draws.
+    """
+    sizes = [np.size(value) for name, value in first.items()
+             if not np.array_equal(value, second[name])]
+    if not sizes:
+        return MIN_DRAWS
+    return int(min(MAX_DRAWS, max(MIN_DRAWS, math.ceil(SAMPLES_WANTED / max(min(sizes), 1)))))
 
 
 def own_initial_values(module, seeds):
@@ -118,8 +125,11 @@ def compare_initialisation(example, seeds=None):
     """
     tf1_module, tf2_module = harness.side_modules(example)
     if seeds is None:
-        first = own_initial_values(tf1_module, [0])[0]
-        seeds = range(draws_needed(first))
-    tf1_draws = own_initial_values(tf1_module, seeds)
+        tf1_draws = own_initial_values(tf1_module, range(MIN_DRAWS))
+        tf1_draws += own_initial_values(
+            tf1_module, range(MIN_DRAWS, draws_needed(tf1_draws[0], tf1_draws[1])))
+        seeds = range(len(tf1_draws))
+    else:
+        tf1_draws = own_initial_values(tf1_module, seeds)
     tf2_draws = own_initial_values(tf2_module, seeds)
     return compare_draws(tf1_draws, tf2_draws)

@@ -136,7 +136,12 @@ def pair(tf1, tf2, name=None, alignment=None, steps=None, tolerances_by_quantity
         book="yours", tf1_module=tf1_module, tf2_module=tf2_module)
 
 
-def compare_pair(tf1, tf2, seed=0, steps=None, initial_values=None, **pair_options):
-    """Run and compare two sides of your own; returns the same :class:`harness.Report`."""
+def compare_pair(tf1, tf2, seed=0, steps=None, initial_values=None, initialisation=False,
+                 **pair_options):
+    """Run and compare two sides of your own; returns the same :class:`harness.Report`.
+
+    ``initialisation=True`` adds the check of both sides' own initialisers (``--init``).
+    """
     example = pair(tf1, tf2, steps=steps, **pair_options)
-    return harness.compare(example, seed=seed, initial_values=initial_values)
+    return harness.compare(example, seed=seed, initial_values=initial_values,
+                           initialisation=initialisation)

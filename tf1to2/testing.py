@@ -74,7 +74,7 @@ class EquivalenceTest(unittest.TestCase):
     def _initialisation_check(self):
         """Both sides' own initialisers over seeded draws (the TF1 draws reuse the reports')."""
         tf1_draws = [self.report(seed).tf1.variables for seed in SEEDS]
-        extra = range(len(SEEDS), initialisation.draws_needed(tf1_draws[0]))
+        extra = range(len(SEEDS), initialisation.draws_needed(tf1_draws[0], tf1_draws[1]))
         tf1_draws += initialisation.own_initial_values(harness.side_modules(self.EXAMPLE)[0],
                                                        extra)
         tf2_module = harness.side_modules(self.EXAMPLE)[1]
