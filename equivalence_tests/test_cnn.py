@@ -4,10 +4,11 @@ import json
 
 import keras
 import pytest
+from parameterized import parameterized
 import tensorflow as tf
 
 from tf1to2 import testing
-from tf1to2 import cli, tolerances
+from tf1to2 import cli, tolerances, tracing
 from tf2_style import cnn as tf2_cnn
 
 
@@ -40,6 +41,18 @@ class CnnTest(testing.EquivalenceTest):
         self.assertNotIn("dense/kernel", first_step)
         self.assertEqual(first_step["dense/kernel[::7]"].shape, (448, 147))
         self.assertEqual(first_step["conv2d_1/kernel"].shape, (5, 5, 32, 64))
+
+    @parameterized.expand(testing.SEEDS)
+    @pytest.mark.slow  # a TF1 run and four TF2 runs per seed
+    def test_planted_adam_changes_are_caught_step_by_step(self, seed):
+        # A decaying learning rate, beta_1 0.95 and amsgrad, each against the unpatched control
+        # on the same TF1 trace (PITFALLS #8: the whole trajectory drifts, one step does not).
+        checks = tracing.planted_step_by_step(self.EXAMPLE, seed, {
+            name: {"build_optimizer": build} for name, build in
+            tracing.adam_mistakes(tf2_cnn.HP).items()})
+        self.assertTrue(checks.pop("control").ok)
+        for name, check in checks.items():
+            self.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e}")
 
     def test_planted_nchw_flatten_is_caught(self):
         # A port from channels-first code: the same 3136 numbers in another order (C, H, W).

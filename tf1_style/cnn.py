@@ -20,7 +20,7 @@ import tensorflow.compat.v1 as tf
 
 import random
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.MNIST_TRAINING
@@ -89,7 +89,8 @@ def train_and_evaluate(seed, mnist, batches, initial_values=None, record_variabl
             labels_, HP.confident_logit_scale / tf.reduce_max(tf.abs(logits)) * logits)
         variables = {v.op.name: v for v in tf.trainable_variables()}
         gradients = dict(zip(variables, tf.gradients(loss, list(variables.values()))))
-        train_op = build_optimizer().minimize(loss)
+        optimizer = build_optimizer()
+        train_op = optimizer.minimize(loss)
         accuracy = build_accuracy(labels_, logits)
 
         with tf.Session() as sess:
@@ -104,14 +105,15 @@ def train_and_evaluate(seed, mnist, batches, initial_values=None, record_variabl
                            gradients=sess.run(gradients, feed_dict))
             result.metrics["eval_accuracy_initial"] = evaluate(
                 sess, accuracy, mnist.eval_images, mnist.eval_labels)
-            for step, (batch_images, batch_labels) in enumerate(batches, 1):
+            recorder = tracing.SessionRecorder(result, sess, variables, optimizer,
+                                               mapping.trajectory_sample, record_variables)
+            for step, (batch_images, batch_labels) in recorder.steps(batches):
                 step_loss, _ = sess.run([loss, train_op],
                                         {images_: batch_images, labels_: batch_labels})
                 if step == 1:  # the two Adams agree to an ulp or two only after one step
                     result.outputs.update({f"after_first_step/{name}": value
                                            for name, value in sess.run(variables).items()})
-                result.record_step(step_loss, mapping.trajectory_sample(sess.run(variables))
-                                   if record_variables else {})
+                recorder.record(step_loss)
             result.metrics["eval_accuracy"] = evaluate(
                 sess, accuracy, mnist.eval_images, mnist.eval_labels)
     return result

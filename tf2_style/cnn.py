@@ -19,7 +19,7 @@ What changed from TF1:
 import keras
 import tensorflow as tf
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.MNIST_TRAINING
@@ -127,13 +127,14 @@ def train_and_evaluate(seed, mnist, batches, initial_values=None, record_variabl
                        variables, model.trainable_variables, gradients))
     result.metrics["eval_accuracy_initial"] = evaluate(
         model, accuracy, mnist.eval_images, mnist.eval_labels)
-    for step, (batch_images, batch_labels) in enumerate(batches, 1):
+    recorder = tracing.KerasRecorder(result, variables, optimizer, mapping.trajectory_sample,
+                                     record_variables)
+    for step, (batch_images, batch_labels) in recorder.steps(batches):
         step_loss = train_step(batch_images, batch_labels)
         if step == 1:  # the two Adams agree to an ulp or two only after one step
             result.outputs.update({f"after_first_step/{name}": value
                                    for name, value in mapping.read(variables).items()})
-        result.record_step(step_loss, mapping.trajectory_sample(mapping.read(variables))
-                           if record_variables else {})
+        recorder.record(step_loss)
     result.metrics["eval_accuracy"] = evaluate(
         model, accuracy, mnist.eval_images, mnist.eval_labels)
     return result
