@@ -8,18 +8,20 @@ The BasicLSTMCell conversions (one kernel over concat[x, h], gate order i, j, f,
   ``recurrent_kernel`` and ``bias`` with the gates in the order z (update), r (reset), h
   (candidate). Each TF1 variable becomes column blocks of several Keras variables, so a map entry
   targets :class:`Block` s, parts of a Keras variable;
-- ``LSTMCell(num_proj=P)``: the kernel's recurrent rows take the projected h, P rows, not units;
+- ``LSTMCell(num_proj=P)``: the kernel's recurrent rows take the projected h, P rows, not units
+  (otherwise :func:`tf1to2.layouts.lstm` maps an LSTM cell);
 - initialisers: TF1 draws ``glorot_uniform`` over each whole TF1 matrix; :func:`tf1_glorot_part`
   gives the ``VarianceScaling`` that draws a Keras part of it with the same bound.
 
 It also cuts MNIST into row sequences (with padding) for both sides of the RNN pairs.
 """
+import dataclasses
 import functools
 
 import keras
 import numpy as np
 
-from tf1to2 import mapping
+from tf1to2 import layouts, mapping
 
 
 # --- The data: MNIST images read row by row ----------------------------------------------------
@@ -233,19 +235,12 @@ def lstm_kernel_to_keras(kernel, recurrent_rows):
     return kernel[:-recurrent_rows], kernel[-recurrent_rows:]
 
 
-def lstm_names(scope, cell, forget_bias):
-    """The name map of a v1 ``LSTMCell``'s kernel and bias under ``scope`` onto a Keras cell
-    with ``kernel``, ``recurrent_kernel`` and ``bias`` in the order i, f, c, o."""
-    recurrent_rows = cell.recurrent_kernel.shape[0]
-    return {
-        f"{scope}/kernel": mapping.Converted(
-            (cell.kernel, cell.recurrent_kernel),
-            to_tf2=functools.partial(lstm_kernel_to_keras, recurrent_rows=recurrent_rows),
-            to_tf1=mapping.lstm_kernel_to_tf1),
-        f"{scope}/bias": mapping.Converted(
-            cell.bias,
-            to_tf2=functools.partial(mapping.lstm_bias_to_keras, forget_bias=forget_bias),
-            to_tf1=functools.partial(mapping.lstm_bias_to_tf1, forget_bias=forget_bias),
-            gradient_to_tf1=mapping.lstm_bias_gradient_to_tf1,
-            gradient_to_tf2=mapping.lstm_bias_gradient_to_keras),
-    }
+def projected_lstm(scope, cell, forget_bias):
+    """The name map of a v1 ``LSTMCell``'s kernel and bias under ``scope`` onto a Keras cell with
+    ``kernel``, ``recurrent_kernel`` and ``bias`` (gates i, f, c, o) whose recurrent input may be
+    a projection: ``layouts.lstm`` with the kernel split at the recurrent kernel's rows."""
+    names = layouts.lstm(scope, cell, forget_bias)
+    kernel = f"{scope}/kernel"
+    names[kernel] = dataclasses.replace(names[kernel], to_tf2=functools.partial(
+        lstm_kernel_to_keras, recurrent_rows=cell.recurrent_kernel.shape[0]))
+    return names

@@ -110,7 +110,7 @@ def tf1_names(model):
     """The name map: each TF1 variable name and the Keras variable (or blocks) replacing it."""
     lstm = model.lstm.cell
     names = {**rnn_layouts.gru_names("gru/gru_cell", model.gru.cell),
-             **rnn_layouts.lstm_names("lstm/lstm_cell", lstm, HP.forget_bias)}
+             **rnn_layouts.projected_lstm("lstm/lstm_cell", lstm, HP.forget_bias)}
     if HP.use_peepholes:
         names.update({f"lstm/lstm_cell/w_{gate[0]}_diag": lstm.peepholes[gate]
                       for gate in ("input", "forget", "output")})

@@ -21,7 +21,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from tf1to2 import data, mapping, rnn_layouts
+from tf1to2 import data, layouts, mapping, rnn_layouts
 from tf1to2.harness import Trace
 from tf1to2.hparams import rnn as rnn_hparams
 
@@ -74,12 +74,12 @@ class RowReader(keras.Model):
     def call(self, rows, training=False):
         """Logits for padded ``rows`` [batch, 28, 28], outputs, final states."""
         # Outputs at padding rows are zeros; the final states are taken at each true end.
-        forward, backward, *layer_states = self.bidirectional(self.masking(rows),
-                                                              training=training)
-        states = {f"{direction}_{layer % HP.layers}_{part}": value
-                  for layer, state in enumerate(layer_states)
-                  for direction in ["forward" if layer < HP.layers else "backward"]
-                  for part, value in zip(LSTM_STATE, state)}
+        forward, backward, *states = self.bidirectional(self.masking(rows), training=training)
+        forward_states, backward_states = states[:HP.layers], states[HP.layers:]  # [h, c] lists
+        states = {f"{direction}_{layer}_{part}": value
+                  for direction, layers in (("forward", forward_states),
+                                            ("backward", backward_states))
+                  for layer, state in enumerate(layers) for part, value in zip(LSTM_STATE, state)}
         top = HP.layers - 1
         features = ops.concatenate([states[f"forward_{top}_h"], states[f"backward_{top}_h"]],
                                    axis=1)
@@ -104,8 +104,8 @@ def tf1_names(model):
     for direction, layer in (("fw", model.bidirectional.forward_layer),
                              ("bw", model.bidirectional.backward_layer)):
         for number, wrapper in enumerate(layer.cell.cells):
-            names.update(rnn_layouts.lstm_names(
-                f"bidirectional_rnn/{direction}/multi_rnn_cell/cell_{number}/lstm_cell",
+            names.update(layouts.lstm(
+                layouts.rnn_scope("lstm_cell", number, f"bidirectional_rnn/{direction}"),
                 wrapper.cell, HP.forget_bias))
     names.update({"dense/kernel": model.dense.kernel, "dense/bias": model.dense.bias})
     return names
