@@ -1,4 +1,4 @@
-"""Registry entries: batch normalisation, tf-slim and the handbook's MobileNetV2."""
+"""Registry entries: batch normalisation and tf-slim."""
 from tf1to2 import tolerances as tol
 from tf1to2.examples.example import Example
 from tf1to2.tolerances import slim as slim_tol

@@ -1,4 +1,4 @@
-"""Hyperparameters of the batch-norm, tf-slim and MobileNetV2 pairs, read by both sides."""
+"""Hyperparameters of the batch-norm and tf-slim pairs, read by both sides."""
 import dataclasses
 
 
@@ -57,27 +57,5 @@ class SlimCnn:
     check_data_source: str = "bundled"
 
 
-@dataclasses.dataclass(frozen=True)
-class MobileNetV2:
-    """The handbook's cnn/mobilenet.py: MobileNetV2 from scratch on 5 classes, Adam 1e-3.
-
-    The handbook trains on tf_flowers at 224x224 (batch 50, 5 epochs). Offline the pair uses the
-    bundled MNIST digits 0-4 resized to 3 channels; MobileNetV2 accepts any size from 32x32.
-    """
-    image_size: int = 32         # the check (`tf1to2 compare mobilenet_v2`)
-    train_image_size: int = 64   # the main job (`--train`)
-    classes: int = 5
-    alpha: float = 1.0
-    batch_size: int = 8          # the check; the handbook's 50 in the main job
-    train_batch_size: int = 50
-    learning_rate: float = 1e-3
-    adam_epsilon: float = 1e-8   # TF1's AdamOptimizer default; Keras' Adam has 1e-7
-    steps: int = 3
-    train_images: int = 2000     # digits 0-4 of the bundled training split used by --train
-    eval_images: int = 500
-    check_data_source: str = "bundled"
-
-
 BATCH_NORM_LAYERS = BatchNormLayers()
 SLIM_CNN = SlimCnn()
-MOBILENET_V2 = MobileNetV2()

@@ -1,4 +1,4 @@
-"""Tolerances of the batch-norm, tf-slim and MobileNetV2 pairs (each with its measurement)."""
+"""Tolerances of the batch-norm and tf-slim pairs (each with its measurement)."""
 from tf1to2.tolerances import (EXACT, FLOAT32_FORWARD, FLOAT32_TRAINING,  # noqa: F401
                                KERAS3_ADAM, Tolerance)
 
