@@ -29,3 +29,12 @@ EXAMPLES.append(Example(
     book="geron", train_job="tf1to2.jobs.geron:custom_training_loop",
     tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
                 "metrics": tol.FLOAT32_TRAINING}))
+EXAMPLES.append(Example(
+    # "copy": TF1's he_normal draws from the graph seed, Keras 3's from its own seed.
+    "residual_model",
+    "ResidualRegressor: Dense(30) → block1 ×4 with shared weights → block2 → Dense(1), Nadam: "
+    "tf.make_template vs one Keras layer object called four times.",
+    "Hands-On ML 2nd ed., ch. 12: Custom Models", "copy", 10, book="geron",
+    tolerances={"outputs": gtol.RESIDUAL_FORWARD, "loss": gtol.RESIDUAL_FORWARD,
+                "gradients": gtol.RESIDUAL_GRADIENTS, "losses": gtol.RESIDUAL_FORWARD,
+                "trajectory": tol.FLOAT32_TRAINING}))
