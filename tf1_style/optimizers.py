@@ -1,4 +1,4 @@
-"""Every `tf.compat.v1.train` optimizer on two models, TF1 graph style.
+"""Every TF1 `tf.train` optimizer on two models, TF1 graph style.
 
 Source: the TF1 idioms of real codebases: `tf.train.GradientDescentOptimizer`,
 `MomentumOptimizer` (plain and Nesterov), `AdagradOptimizer`, `AdadeltaOptimizer`,

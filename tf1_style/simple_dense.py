@@ -20,7 +20,7 @@ from tf1to2.harness import Trace
 from tf1to2.hparams.chollet import SIMPLE_DENSE as HP
 
 
-def simple_dense(inputs, units, activation=None, name="simple_dense"):
+def _simple_dense(inputs, units, activation=None, name="simple_dense"):
     input_dim = inputs.shape[-1]
     with tf.variable_scope(name):
         # TF1's random_normal_initializer() defaults to stddev 1.0, Keras' "random_normal" to 0.05.
@@ -32,7 +32,7 @@ def simple_dense(inputs, units, activation=None, name="simple_dense"):
 
 
 def build_model(inputs):
-    return simple_dense(inputs, units=HP.units, activation=tf.nn.relu)
+    return _simple_dense(inputs, units=HP.units, activation=tf.nn.relu)
 
 
 def initialiser_statistics(kernel):

@@ -1,4 +1,4 @@
-"""Every `tf.compat.v1.train` optimizer on two models, TF2 style (Keras 3).
+"""Every TF1 `tf.train` optimizer on two models, TF2 style (Keras 3).
 
 Source: the TF1 idioms of real codebases: `tf.train.GradientDescentOptimizer`,
 `MomentumOptimizer` (plain and Nesterov), `AdagradOptimizer`, `AdadeltaOptimizer`,
