@@ -22,7 +22,7 @@ import random
 
 import numpy as np
 
-from tf1to2 import hparams, mapping, rl
+from tf1to2 import hparams, mapping, rl, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.DQN
@@ -69,7 +69,8 @@ class Agent:
             self.variables = {v.op.name: v for v in tf.trainable_variables()}
             self.gradients = dict(zip(self.variables,
                                       tf.gradients(self.loss, list(self.variables.values()))))
-            self.train_op = build_optimizer().minimize(self.loss)
+            self.optimizer = build_optimizer()
+            self.train_op = self.optimizer.minimize(self.loss)
             self.session = tf.Session()
             self.session.run(tf.global_variables_initializer())
             if initial_values is not None:
@@ -139,8 +140,9 @@ def trace(seed=0, steps=HP.check_updates, initial_values=None):
                             "greedy_actions": [agent.act(state)[0] for state in batches[0].states]},
                    loss={"loss": loss},
                    gradients=gradients)
-    for batch in batches[:steps]:
-        result.record_step(agent.update(*batch), agent.read_variables())
+    recorder = tracing.SessionRecorder(result, agent.session, agent.variables, agent.optimizer)
+    for _, batch in recorder.steps(batches[:steps]):
+        recorder.record(agent.update(*batch))
     agent.close()
     log = run_episodes(seed, HP.check_episodes, initial_values=result.variables)
     result.metrics.update(log.as_metrics())

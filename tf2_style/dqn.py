@@ -21,7 +21,7 @@ import tensorflow as tf
 
 import numpy as np
 
-from tf1to2 import hparams, mapping, rl
+from tf1to2 import hparams, mapping, rl, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.DQN
@@ -144,8 +144,9 @@ def trace(seed=0, steps=HP.check_updates, initial_values=None):
                    loss={"loss": loss.numpy()},
                    gradients=mapping.gradients_by_tf1_name(
                        agent.variables, agent.model.trainable_variables, gradients))
-    for batch in batches[:steps]:
-        result.record_step(agent.update(*batch), agent.read_variables())
+    recorder = tracing.KerasRecorder(result, agent.variables, agent.optimizer)
+    for _, batch in recorder.steps(batches[:steps]):
+        recorder.record(agent.update(*batch))
     log = run_episodes(seed, HP.check_episodes, initial_values=result.variables)
     result.metrics.update(log.as_metrics())
     return result
