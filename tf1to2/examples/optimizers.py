@@ -18,6 +18,13 @@ EXAMPLES = [
                     "trajectory": tol.KERAS3_ADAM},
         book="idioms"),
     Example(
+        "lr_schedules",
+        "global_step schedules (exponential_decay smooth/staircase, piecewise_constant, "
+        "polynomial_decay, cosine_decay, a placeholder-fed rate) against "
+        "keras.optimizers.schedules and optimizer.iterations, driving gradient descent.",
+        "TF1 idioms: tf.compat.v1.train learning-rate schedules", "copy", 10,
+        tolerances=_TRAINING, book="idioms"),
+    Example(
         "simple_dense",
         "Chollet's hand-written SimpleDense layer (random-normal kernel, zero bias, relu): "
         "ones(2, 784) to (2, 32); each side's own initialiser compared by its statistics.",
