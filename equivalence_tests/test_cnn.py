@@ -47,12 +47,7 @@ class CnnTest(testing.EquivalenceTest):
     def test_planted_adam_changes_are_caught_step_by_step(self, seed):
         # A decaying learning rate, beta_1 0.95 and amsgrad, each against the unpatched control
         # on the same TF1 trace (PITFALLS #8: the whole trajectory drifts, one step does not).
-        checks = tracing.planted_step_by_step(self.EXAMPLE, seed, {
-            name: {"build_optimizer": build} for name, build in
-            tracing.adam_mistakes(tf2_cnn.HP).items()})
-        self.assertTrue(checks.pop("control").ok)
-        for name, check in checks.items():
-            self.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e}")
+        tracing.assert_adam_mistakes_caught(self, seed, tf2_cnn.HP)
 
     def test_planted_nchw_flatten_is_caught(self):
         # A port from channels-first code: the same 3136 numbers in another order (C, H, W).

@@ -93,12 +93,7 @@ class MlpTest(testing.EquivalenceTest):
     def test_planted_adam_changes_are_caught_step_by_step(self, seed):
         # A decaying learning rate, beta_1 0.95 and amsgrad, each against the unpatched control
         # on the same TF1 trace (PITFALLS #8: the whole trajectory drifts, one step does not).
-        checks = tracing.planted_step_by_step(self.EXAMPLE, seed, {
-            name: {"build_optimizer": build} for name, build in
-            tracing.adam_mistakes(tf2_mlp.HP).items()})
-        self.assertTrue(checks.pop("control").ok)
-        for name, check in checks.items():
-            self.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e}")
+        tracing.assert_adam_mistakes_caught(self, seed, tf2_mlp.HP)
 
     def test_planted_name_map_by_model_variables_order_is_caught(self):
         # Keras lists model.variables in the order the layers were declared in __init__; TF1

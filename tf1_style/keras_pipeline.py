@@ -17,7 +17,7 @@ import tensorflow.compat.v1 as tf
 
 import random
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.MNIST_TRAINING
@@ -54,7 +54,8 @@ def train_and_evaluate(seed, mnist, steps, initial_values=None, record_variables
         loss = compute_loss(labels_, logits)
         variables = {v.op.name: v for v in tf.trainable_variables()}
         gradients = dict(zip(variables, tf.gradients(loss, list(variables.values()))))
-        train_op = build_optimizer().minimize(loss)
+        optimizer = build_optimizer()
+        train_op = optimizer.minimize(loss)
         # Streaming evaluation metrics; each batch's mean loss is weighted by its size.
         eval_loss, eval_loss_update = tf.metrics.mean(
             loss, weights=tf.cast(tf.shape(labels_)[0], tf.float32), name="eval_loss")
@@ -74,16 +75,19 @@ def train_and_evaluate(seed, mnist, steps, initial_values=None, record_variables
 
             batches_per_epoch = len(mnist.train_labels) // HP.batch_size
             epochs = -(-steps // batches_per_epoch)
+            recorder = tracing.SessionRecorder(result, sess, variables, optimizer,
+                                               record_variables=record_variables)
             for epoch, (epoch_images, epoch_labels) in enumerate(
                     data.epoch_arrays(mnist, HP.batch_size, epochs, seed)):
                 batches = min(batches_per_epoch, steps - epoch * batches_per_epoch)
                 epoch_loss = 0.0
                 for batch in range(batches):
                     start, end = batch * HP.batch_size, (batch + 1) * HP.batch_size
+                    recorder.before_step()
                     step_loss, _ = sess.run([loss, train_op], {images_: epoch_images[start:end],
                                                                labels_: epoch_labels[start:end]})
                     epoch_loss += step_loss
-                    result.record_step(step_loss, sess.run(variables) if record_variables else {})
+                    recorder.record(step_loss)
                 result.metrics["epoch_loss"].append(epoch_loss / batches)
 
             sess.run(tf.local_variables_initializer())

@@ -300,3 +300,15 @@ def planted_step_by_step(example, seed, plants, steps=None):
                 stack.enter_context(mock.patch.object(tf2_module, attribute, value))
             checks[name] = step_by_step(example, tf1_trace, seed, steps, initial_values)
     return checks
+
+
+def assert_adam_mistakes_caught(test, seed, hp):
+    """In a test case with an ``EXAMPLE``: the unpatched step-by-step check passes at ``seed``,
+    and each of :func:`adam_mistakes` (as the TF2 module's ``build_optimizer``) fails it."""
+    checks = planted_step_by_step(test.EXAMPLE, seed, {
+        name: {"build_optimizer": build} for name, build in adam_mistakes(hp).items()})
+    control = checks.pop("control")
+    test.assertTrue(control.ok, f"the unpatched control fails: {control}")
+    for name, check in checks.items():
+        test.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e} "
+                                   f"(unpatched {control.max_abs_diff:.3e})")

@@ -14,9 +14,10 @@ What changed from TF1:
 - per-batch losses come from a callback: `fit` logs the running mean of the epoch's losses.
 """
 import keras
+import numpy as np
 import tensorflow as tf
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.MNIST_TRAINING
@@ -51,23 +52,25 @@ def build_optimizer():
 
 
 class RecordSteps(keras.callbacks.Callback):
-    """Records every optimizer step of `fit` in a Trace: the batch's loss and the variables.
+    """Records every optimizer step of `fit` through a tracing recorder: the batch's loss.
 
     `fit` logs the running mean of the epoch's batch losses, not the batch's own loss; with
     batches of equal size, batch k's loss is k·mean_k − (k − 1)·mean_(k−1).
     """
 
-    def __init__(self, result, variables, record_variables):
+    def __init__(self, recorder):
         super().__init__()
-        self.result, self.variables, self.record_variables = result, variables, record_variables
+        self.recorder = recorder
 
     def on_epoch_begin(self, epoch, logs=None):
         self.previous_mean = 0.0
 
+    def on_train_batch_begin(self, batch, logs=None):
+        self.recorder.before_step()
+
     def on_train_batch_end(self, batch, logs=None):
         mean = float(logs["loss"])
-        self.result.record_step((batch + 1) * mean - batch * self.previous_mean,
-                                mapping.read(self.variables) if self.record_variables else {})
+        self.recorder.record((batch + 1) * mean - batch * self.previous_mean)
         self.previous_mean = mean
 
 
@@ -102,7 +105,8 @@ def train_and_evaluate(seed, mnist, steps, initial_values=None, record_variables
 
     batches_per_epoch = len(mnist.train_labels) // HP.batch_size
     epochs = -(-steps // batches_per_epoch)
-    record_steps = RecordSteps(result, variables, record_variables)
+    record_steps = RecordSteps(tracing.KerasRecorder(result, variables, model.optimizer,
+                                                     record_variables=record_variables))
     for epoch, (epoch_images, epoch_labels) in enumerate(
             data.epoch_arrays(mnist, HP.batch_size, epochs, seed)):
         batches = min(batches_per_epoch, steps - epoch * batches_per_epoch)
@@ -111,12 +115,13 @@ def train_and_evaluate(seed, mnist, steps, initial_values=None, record_variables
         history = model.fit(epoch_images[:end], epoch_labels[:end], batch_size=HP.batch_size,
                             initial_epoch=epoch, epochs=epoch + 1, shuffle=False,
                             callbacks=[record_steps], verbose=0)
-        result.metrics["epoch_loss"].append(history.history["loss"][-1])
+        # fit and evaluate log Python floats of float32 metrics: float32 as TF1's.
+        result.metrics["epoch_loss"].append(np.float32(history.history["loss"][-1]))
 
     evaluation = model.evaluate(mnist.eval_images, mnist.eval_labels, batch_size=HP.batch_size,
                                 return_dict=True, verbose=0)
-    result.metrics["eval_loss"], result.metrics["eval_accuracy"] = (evaluation["loss"],
-                                                                    evaluation["accuracy"])
+    result.metrics["eval_loss"], result.metrics["eval_accuracy"] = (
+        np.float32(evaluation["loss"]), np.float32(evaluation["accuracy"]))
     result.outputs["eval_logits"] = model.predict(mnist.eval_images, batch_size=HP.batch_size,
                                                   verbose=0)
     return result
