@@ -30,4 +30,13 @@ EXAMPLES = [
         "ones(2, 784) to (2, 32); each side's own initialiser compared by its statistics.",
         "Deep Learning with Python 2nd ed., ch. 3: a simple Dense layer", "copy", 0,
         tolerances={"metrics": optimizer_tol.INITIALISER_SAMPLE}, book="chollet"),
+    Example(
+        "compile_fit_evaluate",
+        "Dense(1) on two Gaussian clouds, MSE and binary accuracy: fit 5 epochs (batch 128), "
+        "then RMSprop(0.1), batch 16, 30% validation, evaluate and predict (batch 128), against "
+        "a Session loop with streaming metrics.",
+        "Deep Learning with Python 2nd ed., ch. 3: compile, fit, evaluate, predict", "copy", 10,
+        tolerances={**_TRAINING, "metrics": tol.FLOAT32_TRAINING,
+                    "outputs": tol.FLOAT32_TRAINING},
+        book="chollet"),
 ]
