@@ -64,7 +64,7 @@ def test_large_values_are_summarised_in_json():
 
 @pytest.mark.parametrize("argv, message", [
     (["compare", "nosuch"], "unknown example 'nosuch'; known examples: linear_regression"),
-    (["compare"], "give one EXAMPLE or --all"),
+    (["compare"], "give one EXAMPLE, --all, or --tf1 and --tf2"),
     (["compare", "linear_dense", "--steps", "-1"], "--steps must be 0 or more"),
     (["compare", "linear_dense", "--steps", "many"], "invalid int value: 'many'"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),

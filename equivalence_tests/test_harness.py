@@ -112,3 +112,11 @@ class MappingTest(unittest.TestCase):
     def test_unreadable_checkpoint_is_a_one_line_error(self):
         with self.assertRaisesRegex(UserError, "cannot read checkpoint"):
             mapping.load_tf1_checkpoint("/nonexistent/model.ckpt")
+
+
+def test_finite_entries_next_to_equal_nans_use_the_tolerance():
+    tight = tolerances.FLOAT32_FORWARD
+    assert harness.compare_values("x", [np.nan, np.inf, 1.0], [np.nan, np.inf, 1.0 + 1e-7], tight).ok
+    assert not harness.compare_values("x", [np.nan, 1.0], [np.nan, 1.1], tight).ok
+    assert not harness.compare_values("x", [np.inf, 1.0], [-np.inf, 1.0], tight).ok
+    assert not harness.compare_values("x", [np.nan, 1.0], [1.0, np.nan], tight).ok

@@ -12,8 +12,7 @@ modules for the whole process, and this test process has already imported tf1to2
    `framework.ops` no longer has: AttributeError (this path never reaches the missing module).
 3. With `ops.Tensor` restored, the same call with a Tensor `is_training` (a placeholder, the
    usual TF1 flag) reaches `layers.utils.smart_cond`, which calls `control_flow_ops.cond`, moved
-   to `tensorflow.python.ops.cond`: AttributeError. `tf1to2._repair_tf_slim` does not restore
-   this one yet (an expected failure below, until it does).
+   to `tensorflow.python.ops.cond`: AttributeError. `tf1to2._repair_tf_slim` restores it too.
 """
 import inspect
 import json
@@ -145,7 +144,5 @@ def test_import_tf1to2_repairs_the_module_and_ops_tensor(with_tf1to2):
     assert with_tf1to2["in_place"] == "OK"
 
 
-@pytest.mark.xfail(strict=True, reason="tf1to2._repair_tf_slim does not yet restore "
-                   "control_flow_ops.cond (break 3); remove this mark when it does")
 def test_import_tf1to2_repairs_in_place_updates_with_a_placeholder_flag(with_tf1to2):
     assert with_tf1to2["in_place_placeholder"] == "OK"

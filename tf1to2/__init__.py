@@ -9,11 +9,13 @@ line, the tests, both example packages) imports it before anything touches Tenso
   still gives Keras 3, which is what the TF2 side uses.
 - TensorFlow's start-up log (oneDNN and CUDA notices) and the TF1 deprecation warnings are
   silenced; errors still surface as Python exceptions.
-- tf-slim on today's TensorFlow needs two repairs (:func:`_repair_tf_slim`): TensorFlow's lazy
+- tf-slim on today's TensorFlow needs three repairs (:func:`_repair_tf_slim`): TensorFlow's lazy
   loader for ``tensorflow.python.layers.normalization`` (``slim.batch_norm``) names
   ``tf_keras.legacy_tf_layers``, which tf_keras 2.21 keeps under ``tf_keras.src.legacy_tf_layers``;
-  and tf_slim tests ``isinstance(x, ops.Tensor)``, an alias TensorFlow's ``framework.ops`` no
-  longer has. Both are restored as aliases of what they always meant, nothing else changes.
+  tf_slim tests ``isinstance(x, ops.Tensor)``, an alias TensorFlow's ``framework.ops`` no longer
+  has; and its batch norm with a placeholder ``is_training`` calls ``control_flow_ops.cond``,
+  which moved to ``tensorflow.python.ops.cond``. All three are restored as aliases of what they
+  always meant (PITFALLS #27); nothing else changes.
 - Eager execution is never switched off (that breaks Keras 3 in the same process): the TF1
   side builds its graphs inside ``tf.Graph().as_default()``.
 """
@@ -53,8 +55,11 @@ def _repair_tf_slim():
     import pkgutil
 
     from tensorflow.python.framework import ops, tensor
+    from tensorflow.python.ops import cond, control_flow_ops
     if not hasattr(ops, "Tensor"):
         ops.Tensor = tensor.Tensor
+    if not hasattr(control_flow_ops, "cond"):
+        control_flow_ops.cond = cond.cond
     legacy = importlib.import_module("tf_keras.src.legacy_tf_layers")
     sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
     for info in pkgutil.iter_modules(legacy.__path__):

@@ -164,10 +164,13 @@ def compare_values(quantity, tf1_value, tf2_value, tolerance):
             continue
         diff = np.abs(tf1_array - tf2_array)
         if not np.all(np.isfinite(diff)):
-            same_nonfinite = np.array_equal(tf1_array, tf2_array, equal_nan=True)
-            if not same_nonfinite:
+            # Non-finite entries must be the same NaN or infinity at the same places; the finite
+            # ones are compared under the tolerance as usual.
+            finite = np.isfinite(tf1_array)
+            if not (np.array_equal(finite, np.isfinite(tf2_array))
+                    and np.array_equal(tf1_array[~finite], tf2_array[~finite], equal_nan=True)):
                 return Check(quantity, np.inf, np.inf, tolerance, False, f"{name}: NaN/inf differ")
-            diff = np.where(np.isfinite(diff), diff, 0.0)
+            diff = np.where(finite, diff, 0.0)
         max_abs = max(max_abs, float(diff.max()))
         reference = np.where(np.isfinite(tf1_array), np.abs(tf1_array), 0.0)
         max_rel = max(max_rel, float((diff / np.where(reference > 0, reference, 1.0)).max()))

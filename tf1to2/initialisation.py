@@ -26,8 +26,8 @@ from tf1to2 import harness, tolerances
 # on every commit, a false alarm must be rare (one in a million per variable).
 ALPHA = 1e-6
 KS_COEFFICIENT = math.sqrt(-math.log(ALPHA / 2) / 2)   # c(alpha) = 2.69
-MIN_DRAWS, MAX_DRAWS = 3, 8
-SAMPLES_WANTED = 400        # pooled elements per side that the smallest random variable should reach
+MIN_DRAWS, MAX_DRAWS = 3, 4
+SAMPLES_WANTED = 200        # pooled elements per side that the smallest random variable should reach
 MAX_SAMPLES = 200_000       # elements per side kept for the KS statistic (an even subsample)
 
 INITIALISATION = tolerances.Tolerance(
@@ -35,9 +35,11 @@ INITIALISATION = tolerances.Tolerance(
     f"Deterministic initial values (zeros, constants, a folded forget bias) equal exactly; random "
     f"ones of the same distribution: two-sample Kolmogorov-Smirnov D <= c·sqrt((n+m)/(n·m)), "
     f"c = {KS_COEFFICIENT:.2f} (significance {ALPHA:g}) over {MIN_DRAWS}-{MAX_DRAWS} seeded draws "
-    f"per side. Measured on the pairs: D/critical 0.1-0.6 between equal initialisers; "
-    f"glorot_uniform vs glorot_normal on a 784x100 kernel 9x critical, zeros vs glorot: "
-    f"deterministic mismatch.")
+    f"per side. Measured (numpy draws, 4 per side): glorot_uniform against glorot_uniform "
+    f"0.43 of the critical value, against a normal of the same standard deviation 6.3 times it "
+    f"(784x100 kernel); on the pairs' own equal initialisers 0.25-0.52 (linear_classifier, "
+    f"the walk-through's LSTM, custom_functions). Small variables (a [8, 30] "
+    f"kernel) cannot tell uniform from normal (0.52): the check is as strong as the draws allow.")
 
 
 def ks_statistic(a, b):

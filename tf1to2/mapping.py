@@ -136,10 +136,12 @@ def load_tf1_checkpoint(path, names=None):
         reader = tf.train.load_checkpoint(path)
     except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError) as error:
         raise UserError(f"cannot read checkpoint {path}: {str(error).splitlines()[0]}") from None
-    slot_suffixes = ("/Adam", "/Adam_1", "/Momentum", "/RMSProp", "/RMSProp_1", "/Adagrad")
+    from tf1to2 import slots  # it builds on this module
+    slot_suffixes = tuple({f"/{slot.suffix}" for kind in slots.KINDS.values()
+                           for slot in kind.slots} | {"/AdagradDA", "/AdagradDA_1"})
+    non_slots = ("beta1_power", "beta2_power", "global_step")
     values = {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
-              if not name.endswith(slot_suffixes)
-              and name not in ("beta1_power", "beta2_power", "global_step")}
+              if not name.endswith(slot_suffixes) and name.rsplit("/", 1)[-1] not in non_slots}
     if names is not None:
         check_names(names, values, f"checkpoint {path}")
     return values

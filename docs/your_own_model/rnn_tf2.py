@@ -31,6 +31,11 @@ def build_model():
     ])
 
 
+def build_optimizer():
+    # AdamOptimizer's epsilon is 1e-8, Keras' 1e-7 (PITFALLS #7).
+    return keras.optimizers.Adam(LEARNING_RATE, epsilon=ADAM_EPSILON)
+
+
 def tf1_names(model):
     """The name map, one line per TF1 layer (tf1to2.layouts knows the TF1 layouts)."""
     return {**layouts.lstm(layouts.rnn_scope("basic_lstm_cell"), model.layers[0]),
@@ -45,7 +50,7 @@ def trace(seed=0, steps=5, initial_values=None):
     if initial_values is not None:
         mapping.assign(variables, initial_values)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    optimizer = keras.optimizers.Adam(LEARNING_RATE, epsilon=ADAM_EPSILON)
+    optimizer = build_optimizer()
 
     @tf.function
     def train_step(x, y):
