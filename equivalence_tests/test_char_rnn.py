@@ -15,10 +15,11 @@ from unittest import mock
 import keras
 import numpy as np
 import pytest
+from parameterized import parameterized
 import tensorflow as tf
 
 from tf1to2 import testing
-from tf1to2 import cli, data, harness, hparams, mapping
+from tf1to2 import cli, convert, data, harness, hparams, mapping, tracing
 from tf1to2.errors import UserError
 from tf1_style import char_rnn as tf1_char_rnn
 from tf2_style import char_rnn as tf2_char_rnn
@@ -33,12 +34,7 @@ def with_hparams(hp):
 
 def write_tf1_checkpoint(path, values):
     """A `tf.train.Saver` checkpoint of ``values`` ({TF1 name: array}), as TF1 code writes one."""
-    with tf.Graph().as_default():
-        variables = [tf.compat.v1.Variable(value, name=name) for name, value in values.items()]
-        saver = tf.compat.v1.train.Saver(variables)
-        with tf.compat.v1.Session() as sess:
-            sess.run(tf.compat.v1.global_variables_initializer())
-            saver.save(sess, path)
+    convert.write_tf1_checkpoint(values, path)
     return path
 
 
@@ -240,6 +236,13 @@ class CharRnnTest(testing.EquivalenceTest):
         with mock.patch.object(tf2_char_rnn, "compute_loss", loss_on_probabilities):
             report = harness.compare(self.EXAMPLE, steps=0, initial_values=values)
         self.assertFalse(report.check("loss").ok, report.table())
+
+    @parameterized.expand(testing.SEEDS)
+    @pytest.mark.slow  # a TF1 run and four TF2 runs per seed
+    def test_planted_adam_changes_are_caught_step_by_step(self, seed):
+        # A decaying learning rate, beta_1 0.95 and amsgrad, each against the unpatched control
+        # on the same TF1 trace (PITFALLS #8: the whole trajectory drifts, one step does not).
+        tracing.assert_adam_mistakes_caught(self, seed, tf2_char_rnn.HP)
 
     def test_planted_keras_default_adam_epsilon_is_caught(self):
         self.assert_caught("trajectory", HP=dataclasses.replace(TEST_HP, adam_epsilon=1e-7))

@@ -21,7 +21,7 @@ import tensorflow.compat.v1 as tf
 
 import random
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.CHAR_RNN
@@ -53,6 +53,11 @@ def next_char_probabilities(logits, temperature):
     return tf.nn.softmax(logits / temperature)
 
 
+def build_optimizer():
+    # AdamOptimizer's epsilon defaults to 1e-8 (HP.adam_epsilon).
+    return tf.train.AdamOptimizer(learning_rate=HP.learning_rate)
+
+
 def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
           checkpoint_path=None):
     """What the equivalence check compares; also generates text (``generate_length`` characters
@@ -73,7 +78,7 @@ def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
         logits, outputs, state = build_model(X_, corpus.num_chars)
         loss = compute_loss(y_, logits)
         probabilities = next_char_probabilities(logits, temperature_)
-        optimizer = tf.train.AdamOptimizer(learning_rate=HP.learning_rate)
+        optimizer = build_optimizer()
         # compute_gradients + apply_gradients is minimize() in two steps: the gradients are built
         # once, for the update and for the comparison (a 40-step unrolled graph is slow to build).
         gradients_and_variables = optimizer.compute_gradients(loss)
@@ -93,9 +98,11 @@ def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
                                              "state_h": h, "logits": logits}, feed_dict),
                            loss={"loss": sess.run(loss, feed_dict)},
                            gradients=sess.run(gradients, feed_dict))
-            for X_batch, y_batch in batches[:steps]:
+            recorder = tracing.SessionRecorder(result, sess, variables, optimizer,
+                                               mapping.trajectory_sample)
+            for _, (X_batch, y_batch) in recorder.steps(batches[:steps]):
                 step_loss, _ = sess.run([loss, train_op], {X_: X_batch, y_: y_batch})
-                result.record_step(step_loss, mapping.trajectory_sample(sess.run(variables)))
+                recorder.record(step_loss)
 
             def predict(window, temperature):
                 return sess.run(probabilities, {X_: window, temperature_: temperature})

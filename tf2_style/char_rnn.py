@@ -22,7 +22,7 @@ import functools
 import keras
 import tensorflow as tf
 
-from tf1to2 import data, hparams, mapping
+from tf1to2 import data, hparams, mapping, tracing
 from tf1to2.harness import Trace
 
 HP = hparams.CHAR_RNN
@@ -32,12 +32,21 @@ class CharRNN(keras.Model):
     def __init__(self, num_chars):
         super().__init__()
         self.num_chars = num_chars
+        # BasicLSTMCell draws its one kernel [num_chars + units, 4·units] from glorot_uniform,
+        # U(±sqrt(6 / (fan_in + fan_out))); Keras' defaults (glorot over [num_chars, 4·units],
+        # orthogonal recurrent kernel) are another distribution: draw both parts from TF1's.
+        limit = (6.0 / (num_chars + HP.units + 4 * HP.units)) ** 0.5
+        tf1_glorot = keras.initializers.RandomUniform(minval=-limit, maxval=limit)
         if HP.rnn == "loop":
             self.cell = keras.layers.LSTMCell(units=HP.units,
-                                              recurrent_activation=HP.recurrent_activation)
+                                              recurrent_activation=HP.recurrent_activation,
+                                              kernel_initializer=tf1_glorot,
+                                              recurrent_initializer=tf1_glorot)
         else:
             self.lstm = keras.layers.LSTM(units=HP.units,
                                           recurrent_activation=HP.recurrent_activation,
+                                          kernel_initializer=tf1_glorot,
+                                          recurrent_initializer=tf1_glorot,
                                           return_sequences=True, return_state=True)
         self.dense = keras.layers.Dense(units=num_chars)
 
@@ -70,6 +79,11 @@ def compute_loss(y_true, logits):
 
 def next_char_probabilities(logits, temperature):
     return tf.nn.softmax(logits / temperature)
+
+
+def build_optimizer():
+    # Keras' Adam defaults to epsilon 1e-7: set TF1's 1e-8 (PITFALLS #7).
+    return keras.optimizers.Adam(learning_rate=HP.learning_rate, epsilon=HP.adam_epsilon)
 
 
 def tf1_names(model):
@@ -108,7 +122,7 @@ def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
     keras.utils.set_random_seed(seed)
     model = build_model(X, corpus.num_chars)
     variables = tf1_names(model)
-    optimizer = keras.optimizers.Adam(learning_rate=HP.learning_rate, epsilon=HP.adam_epsilon)
+    optimizer = build_optimizer()
     # Its slots exist before train_step is traced: a tf.function that creates variables on its
     # first call is traced twice (a 40-step unrolled loop is slow to trace).
     optimizer.build(model.trainable_variables)
@@ -144,9 +158,10 @@ def trace(seed=0, steps=HP.steps, initial_values=None, generate_length=None,
                    loss={"loss": loss.numpy()},
                    gradients=mapping.gradients_by_tf1_name(
                        variables, model.trainable_variables, gradients))
-    for X_batch, y_batch in batches[:steps]:
+    recorder = tracing.KerasRecorder(result, variables, optimizer, mapping.trajectory_sample)
+    for _, (X_batch, y_batch) in recorder.steps(batches[:steps]):
         step_loss = train_step(X_batch, y_batch)
-        result.record_step(step_loss, mapping.trajectory_sample(mapping.read(variables)))
+        recorder.record(step_loss)
 
     generated = corpus.generate(predict, HP.seq_length, HP.temperatures, generate_length, seed)
     result.outputs.update({f"generated_T{temperature}": indices
