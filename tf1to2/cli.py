@@ -149,7 +149,8 @@ def _compare(args):
     elif args.all == bool(args.example):
         raise UserError("give one EXAMPLE, --all, or --tf1 and --tf2")
     else:
-        targets = ([example for example in examples.EXAMPLES.values() if example.runnable]
+        targets = ([example for example in examples.EXAMPLES.values()
+                    if example.runnable and not example.heavy]
                    if args.all else [examples.get(args.example)])
     names = [example.name for example in targets]
     if args.train:
@@ -182,6 +183,10 @@ def _compare(args):
         if guides:
             print(f"not compared (guide only, no TF1 side on today's TensorFlow): "
                   f"{', '.join(guides)}")
+        heavy = [e.name for e in examples.EXAMPLES.values() if e.heavy]
+        if heavy:
+            print(f"not compared (full-size ImageNet nets, minutes each on a CPU: run "
+                  f"`tf1to2 compare NAME`): {', '.join(heavy)}")
         print(f"examples that raised: {', '.join(crashed)}" if crashed else
               "all examples equivalent" if all_equivalent else "some examples are NOT equivalent")
     if crashed:

@@ -232,7 +232,7 @@ def compare(name, seed=0, steps=None, initial_values=None, initialisation=False)
         return Report(example.name, seed, steps, checks, tf1_trace, tf2_trace,
                       time.perf_counter() - start,
                       error=f"TF2 side raised {type(error).__name__} under teacher forcing: "
-                            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''}")
+                            f"{one_line(error)}")
     if step_check is not None:
         checks.append(step_check)
     if initialisation and example.alignment == "copy":
@@ -240,6 +240,12 @@ def compare(name, seed=0, steps=None, initial_values=None, initialisation=False)
         checks.append(own_initialisers.compare_initialisation(example))
     return Report(example.name, seed, steps, checks, tf1_trace, tf2_trace,
                   time.perf_counter() - start)
+
+
+def one_line(error, limit=300):
+    """An exception's message on one line (Keras puts the cause on later lines), shortened."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def run_side(label, module, seed, steps, initial_values):
@@ -253,8 +259,8 @@ def run_side(label, module, seed, steps, initial_values):
     except UserError:
         raise
     except Exception as error:  # noqa: BLE001  (any crash of user code becomes the verdict)
-        message = str(error).strip().splitlines()
-        return f"{label} side raised {type(error).__name__}" + (f": {message[0]}" if message else "")
+        return f"{label} side raised {type(error).__name__}" + (
+            f": {one_line(error)}" if str(error).strip() else "")
 
 
 def random_initial_values(variables, seed, scale=0.5):

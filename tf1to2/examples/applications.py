@@ -12,7 +12,8 @@ EXAMPLES = [
         "loss with weight decay and every gradient on two MNIST digits at 224x224.",
         "tf-slim nets: tf_slim/nets/vgg.py; keras.applications.VGG16", "copy", 0,
         # Measured: logits and loss bit-identical, gradients 8.9e-8 apart (seed 0).
-        default_tolerance=tol.FLOAT32_FORWARD, book="idioms"),
+        # heavy: 138 M weights, 4-15 min and 9 GB for one comparison on a 2-core CPU.
+        default_tolerance=tol.FLOAT32_FORWARD, book="idioms", heavy=True),
     Example(
         # "copy" through a generated name map: 378 variables paired by slim's scope order and
         # Keras' construction order, checked by shapes.
@@ -20,5 +21,6 @@ EXAMPLES = [
         "tf-slim's inception_v3 (batch norm without scale, no aux logits) against "
         "keras.applications.InceptionV3: 378 variables mapped, logits at 299x299 in inference.",
         "tf-slim nets: tf_slim/nets/inception_v3.py; keras.applications.InceptionV3", "copy", 0,
-        default_tolerance=app_tol.INCEPTION_V3_FORWARD, book="idioms"),
+        # heavy: 2-5 min for one comparison on a 2-core CPU.
+        default_tolerance=app_tol.INCEPTION_V3_FORWARD, book="idioms", heavy=True),
 ]

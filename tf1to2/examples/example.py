@@ -30,6 +30,10 @@ class Example:
     # False for a guide-only entry whose TF1 side cannot run on today's TensorFlow (an
     # Estimator): it has a docs page and TF2-side tests, and `compare` says why it skips it.
     runnable: bool = True
+    # True for a net too heavy for `tf1to2 compare --all` (which must stay under two minutes):
+    # a full-size ImageNet model whose one forward and backward pass takes minutes on a CPU.
+    # `tf1to2 compare NAME` runs it; its full tests are marked slow.
+    heavy: bool = False
     # The two sides' modules (importable names or module objects); default tf1_style.NAME and
     # tf2_style.NAME. A user's own pair (tf1to2.compare_pair) sets them.
     tf1_module: typing.Any = None
