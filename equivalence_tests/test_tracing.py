@@ -65,7 +65,8 @@ def test_a_forced_step_starts_from_the_given_state(recorded):
     # Force TF2's step 2 from a state whose weights are shifted: its result moves with them.
     shifted = harness.Trace(trajectory=recorded.trajectory)
     shifted.states = [recorded.states[0], {
-        "variables": {name: value + 0.01 for name, value in recorded.states[1]["variables"].items()},
+        "variables": {name: value + 0.01
+                      for name, value in recorded.states[1]["variables"].items()},
         "optimizer": recorded.states[1]["optimizer"]}]
     forced = tracing.forced_trace(tf2_mlp, shifted, 0, 2)
     difference = forced.trajectory[1]["dense/bias"] - recorded.trajectory[1]["dense/bias"]

@@ -299,7 +299,7 @@ def convert(sides, path):
     # Adam counts its steps in its beta powers; other optimizers take global_step when saved.
     with_global_step = "global_step" in values and not (kind and slots.KINDS[kind].non_slots)
     state_names = slots.tf1_slot_names(kind, name_map, scope, with_global_step) if kind else []
-    ignored = ["global_step"] if "global_step" in values and "global_step" not in state_names else []
+    ignored = ["global_step"] * ("global_step" in values and "global_step" not in state_names)
     mapping.check_names(list(name_map) + state_names + ignored, values, f"checkpoint {path}")
     shapes = _expected_tf1_shapes(name_map)
     wrong = [f"{name} {list(np.shape(values[name]))} (the model's {list(shape)})"
@@ -369,7 +369,7 @@ def prove(sides, conversion, directory):
         check = harness.compare_values("variables", conversion.tf1_values, values,
                                        tolerances.FLOAT32_FORWARD)
         lines.append(f"variables read back from {label} through the name map: largest "
-                     f"difference {check.max_abs_diff:.3g}" + (f" {check.detail}" * bool(check.detail)))
+                     f"difference {check.max_abs_diff:.3g} {check.detail}".rstrip())
         ok &= check.ok
     if conversion.kind:
         state = slots.from_keras(optimizer, name_map, conversion.kind, conversion.scope,
@@ -379,7 +379,7 @@ def prove(sides, conversion, directory):
                                        tolerances.FLOAT32_FORWARD)
         lines.append(f"optimizer state read back from {CHECKPOINT_PREFIX}: largest difference "
                      f"{check.max_abs_diff:.3g} ({type(optimizer).__name__}, iterations "
-                     f"{int(np.asarray(optimizer.iterations))})" + (f" {check.detail}" * bool(check.detail)))
+                     f"{int(np.asarray(optimizer.iterations))}) {check.detail}".rstrip())
         ok &= check.ok
     if callable(getattr(sides.tf1, "trace", None)) and callable(getattr(sides.tf2, "trace", None)):
         tf1_trace = sides.tf1.trace(seed=0, steps=0, initial_values=conversion.tf1_values)

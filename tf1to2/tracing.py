@@ -274,8 +274,9 @@ def adam_mistakes(hp):
             return keras.optimizers.Adam(**settings)
         return build_optimizer
 
-    return {"decaying learning rate": adam(learning_rate=keras.optimizers.schedules.ExponentialDecay(
-                hp.learning_rate, decay_steps=1000, decay_rate=0.96)),
+    decaying = keras.optimizers.schedules.ExponentialDecay(hp.learning_rate, decay_steps=1000,
+                                                           decay_rate=0.96)
+    return {"decaying learning rate": adam(learning_rate=decaying),
             "beta_1 0.95": adam(beta_1=0.95),
             "amsgrad": adam(amsgrad=True)}
 

@@ -13,8 +13,8 @@ ADAM_ONE_STEP = Tolerance(
     "1 - beta2^t, so ~1e-5 of an update of up to lr = 1e-3, plus the last ulp of the weight "
     "(rtol: 2 ulps of float32). Measured over seeds 0-2 and each pair's recorded steps, the "
     "atol needed at rtol 2.4e-7: mlp 8.7e-9 (20 steps), cnn 6.9e-9 (2; it records 4), "
-    "keras_pipeline 8.8e-9 (20), dqn 7.9e-9 (20). Planted on mlp seed 0: a learning rate decaying 0.96 per 1,000 "
-    "steps costs 8.6e-7, amsgrad 1.5e-6 (the whole trajectory, KERAS3_ADAM, missed amsgrad); "
+    "keras_pipeline 8.8e-9 (20), dqn 7.9e-9 (20). Planted on mlp seed 0: a learning rate "
+    "decaying 0.96 per 1,000 steps costs 8.6e-7, amsgrad 1.5e-6 (the whole trajectory, KERAS3_ADAM, missed amsgrad); "
     "cnn seed 0: 5.2e-8 and 3.4e-7 after 2 steps, where ADAM_AMPLIFIED (2e-2) missed both; "
     "beta_1 0.95 is refused (TF1's beta powers are not powers of 0.95).")
 
