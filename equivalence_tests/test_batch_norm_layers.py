@@ -17,6 +17,7 @@ def without_update_ops(optimizer, loss):
 
 
 class BatchNormLayersTest(testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "batch_norm_layers"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
     # Seeded, not copied, but the name map is tested from a random start too (below).

@@ -15,6 +15,7 @@ def book_split(inputs, targets, rng):
 
 
 class CompileFitEvaluateTest(testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "compile_fit_evaluate"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
 

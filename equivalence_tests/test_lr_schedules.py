@@ -19,6 +19,7 @@ class OneStepAhead(keras.optimizers.schedules.LearningRateSchedule):
 
 
 class LrSchedulesTest(testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "lr_schedules"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
 

@@ -44,6 +44,7 @@ class EpsilonOutsideAdadelta(keras.optimizers.Adadelta):
 
 
 class OptimizersTest(testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "optimizers"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
     # The TF2 side copies the TF1 initial weights (glorot uniform kernels, zero biases: the same
@@ -112,6 +113,7 @@ class OptimizersTest(testing.EquivalenceTest):
 
 class PlantedOptimizerMistakesTest(testing.EquivalenceTest):
     """The planted mistakes, on the optimizers they concern only (a cheaper comparison)."""
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "optimizers"
     QUANTITIES = OptimizersTest.QUANTITIES
     RANDOM_START = False

@@ -23,6 +23,7 @@ class WithoutMasking(tf2_rnn_wrappers.RowReader):
 
 
 class RnnWrappersTest(FastRnnTests, testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "rnn_wrappers"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory",
                   "metrics")

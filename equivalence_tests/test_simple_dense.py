@@ -15,6 +15,7 @@ def with_kernel_initializer(initializer):
 
 
 class SimpleDenseTest(testing.EquivalenceTest):
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = "simple_dense"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "metrics")
 

@@ -51,6 +51,7 @@ def test_command_line_of_the_page(capsys):
 
 class YourOwnRnnTest(testing.EquivalenceTest):
     """The test class the page tells the reader to write."""
+    SLOW_SEEDS = True  # seeds 1 and 2 with -m slow: keeps CI within its time
     EXAMPLE = PAIR
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
     STEPS = 3

@@ -22,6 +22,11 @@ from parameterized import parameterized
 from tf1to2 import harness, initialisation
 
 SEEDS = (0, 1, 2)
+# The tests the base class runs once per seed (names end in _<seed>).
+SEEDED_TESTS = ("test_traces_every_quantity", "test_same_steps_one_by_one", "test_same_variables",
+                "test_same_forward_outputs", "test_same_loss", "test_same_gradients",
+                "test_same_training_trajectory", "test_same_metrics",
+                "test_equivalent_from_random_start")
 
 
 class NothingPlanted(AssertionError):
@@ -37,6 +42,9 @@ class EquivalenceTest(unittest.TestCase):
     # sides set their variables from the same constants; False never.
     RANDOM_START = None
     RANDOM_SCALE = 0.5    # standard deviation of those random weights
+    # True for a pair whose comparison takes long: its per-seed tests run on seed 0 in the
+    # default run and on the other seeds with `-m slow` (equivalence_tests/conftest.py marks them).
+    SLOW_SEEDS = False
     # pytest collects classes by name: the base class itself (imported into a test module by
     # `from tf1to2.testing import EquivalenceTest`) is not a test; every subclass is.
     __test__ = False
