@@ -38,3 +38,14 @@ EXAMPLES.append(Example(
     tolerances={"outputs": gtol.RESIDUAL_FORWARD, "loss": gtol.RESIDUAL_FORWARD,
                 "gradients": gtol.RESIDUAL_GRADIENTS, "losses": gtol.RESIDUAL_FORWARD,
                 "trajectory": tol.FLOAT32_TRAINING}))
+EXAMPLES.append(Example(
+    # "copy": TF1's lecun_normal draws from the graph seed, Keras 3's from its own seed; both are
+    # truncated normals of scale 1/fan_in (the initialisation check compares them).
+    "internal_losses",
+    "ReconstructingRegressor: 5 × Dense(30, selu) → Dense(1), a Dense(8) reconstruction whose "
+    "0.05 · MSE is an internal loss, a reconstruction-error Mean metric; tf.losses.add_loss + "
+    "get_total_loss vs add_loss + model.losses; SGD.",
+    "Hands-On ML 2nd ed., ch. 12: Losses and Metrics Based on Model Internals", "copy", 5,
+    book="geron",
+    tolerances={"losses": tol.FLOAT32_TRAINING, "trajectory": tol.FLOAT32_TRAINING,
+                "metrics": tol.FLOAT32_TRAINING}))
