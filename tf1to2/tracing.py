@@ -173,15 +173,17 @@ class SessionRecorder(_Recorder):
             return slots.read_tf1(self.session, self.optimizer, self.variables)
 
     def load_variables(self, values):
-        mapping.load(self.session, self.variables, values)
+        with self.session.graph.as_default():
+            mapping.load(self.session, self.variables, values)
 
     def load_optimizer_state(self, state):
         graph_variables = {variable.op.name: variable
                            for variable in self.session.graph.get_collection("variables")}
         names = self.read_optimizer_state().keys()  # the state this optimizer has
         mapping.check_names(names, state, "optimizer state")
-        mapping.load(self.session, {name: graph_variables[name] for name in names}, state,
-                     "optimizer state")
+        with self.session.graph.as_default():
+            mapping.load(self.session, {name: graph_variables[name] for name in names}, state,
+                         "optimizer state")
 
 
 class KerasRecorder(_Recorder):
