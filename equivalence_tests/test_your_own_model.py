@@ -39,6 +39,14 @@ def test_legacy_program_runs_and_writes_a_checkpoint(tmp_path, capsys):
     mapping.assign(rnn_tf2.tf1_names(model), values)
     report = tf1to2.compare_pair(PAIR.tf1_module, TF2_SIDE, steps=0, initial_values=values)
     assert report.equivalent, report.table()
+    # Step 6 of the page: the checkpoint converted by the command, proven on the fixed batch.
+    code = cli.main(["convert-checkpoint", "--tf2", str(WALKTHROUGH / "rnn_tf2.py"),
+                     "--tf1", str(WALKTHROUGH / "rnn_tf1.py"), str(tmp_path / "model.ckpt"),
+                     str(tmp_path / "converted")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "optimizer state: Adam" in out and "both sides on the fixed batch" in out
+    assert (tmp_path / "converted" / "model.weights.h5").is_file()
 
 
 def test_command_line_of_the_page(capsys):
