@@ -71,6 +71,10 @@ def test_site_builds_strictly_with_every_pair(site):
         assert (site / name / "index.html").is_file(), name
     for page in ("pitfalls", "api"):
         assert (site / page / "index.html").is_file()
+    mlp = (site / "mlp" / "index.html").read_text()
+    assert "tf_upgrade_v2" in mlp and "The upgrader failed" not in mlp
+    assert 'href="../api/#sym-tf-layers-dense"' in mlp and 'id="sym-tf-layers-dense"' in (
+        site / "api" / "index.html").read_text()
 
 
 def _chromium():
@@ -82,9 +86,12 @@ def _chromium():
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.log_message = lambda *args: None
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

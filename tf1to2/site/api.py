@@ -39,6 +39,8 @@ def missing(uses=None):
 
 
 def markdown():
+    from tf1to2 import examples
+
     uses = collect.collect()
     lines = ["# API index: the TF1 symbols the pairs use, and their TF2 replacements", "",
              "Collected by parsing every `tf1_style` file (attribute chains on the "
@@ -47,7 +49,8 @@ def markdown():
              "| TF1 symbol | TF2 replacement | note | pairs |", "|---|---|---|---|"]
     for symbol, names in uses.items():
         replacement, note = entry(symbol) or ("**not in the index**", "")
-        pairs = ", ".join(f"[{n}]({n}.md)" for n in names)
+        pairs = ", ".join(f"[{n}]({n}.md)" if n in examples.EXAMPLES else f"`{n}`"
+                          for n in names)
         lines.append(f'| <span id="{collect.anchor(symbol)}"></span>`{symbol}` | '
                      f"{replacement} | {note} | {pairs} |")
     lines += ["", "## Commonly used, not shown by any pair yet", "",

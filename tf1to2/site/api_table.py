@@ -94,6 +94,12 @@ REPLACEMENTS = {
     "tf.train.polynomial_decay": ("`keras.optimizers.schedules.PolynomialDecay`", ""),
     "tf.train.cosine_decay": ("`keras.optimizers.schedules.CosineDecay`", ""),
     "tf.train.Saver": ("`tf.train.Checkpoint` / `model.save_weights`", "keys by object path (PITFALLS #20)"),
+    # distribution
+    "tf.train.Server": ("`tf.distribute.Server` / a `tf.distribute.Strategy`", "cluster from TF_CONFIG"),
+    "tf.train.replica_device_setter": ("`tf.distribute.experimental.ParameterServerStrategy`", "variables placed by the strategy"),
+    "tf.train.SyncReplicasOptimizer": ("`tf.distribute.MultiWorkerMirroredStrategy`", "gradients all-reduced per step"),
+    "tf.train.get_or_create_global_step": ("`optimizer.iterations`", ""),
+    "tf.report_uninitialized_variables": ("nothing: TF2 variables are initialised when created", ""),
     # input pipelines
     "tf.train.batch": ("`tf.data.Dataset.batch`", "queues are gone"),
     "tf.train.shuffle_batch": ("`Dataset.shuffle(...).batch(...)`", "PITFALLS #38"),
@@ -144,9 +150,7 @@ NOT_COVERED = {
     "tf.nn.embedding_lookup": "`keras.layers.Embedding` / `tf.nn.embedding_lookup`",
     "tf.nn.sampled_softmax_loss": "`tf.nn.sampled_softmax_loss` (v2 signature)",
     "tf.train.MonitoredTrainingSession": "`fit` with callbacks / a custom loop with `CheckpointManager`",
-    "tf.train.get_or_create_global_step": "`optimizer.iterations`",
     "tf.train.ExponentialMovingAverage": "`keras.optimizers.*(use_ema=True)`",
-    "tf.train.SyncReplicasOptimizer": "`tf.distribute` strategies",
     "tf.image.resize_images": "`tf.image.resize`",
     "tf.app.flags": "`absl.flags`",
     "tf.logging": "`absl.logging`",

@@ -3,6 +3,7 @@ time (its Python API, the same code as ``python -m tensorflow.tools.compatibilit
 its output and report, and what it leaves undone against the hand-written TF2 file."""
 import difflib
 import functools
+import logging
 import pathlib
 import tempfile
 
@@ -11,27 +12,49 @@ from tf1to2.site import api, collect
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+IMPORT = "import tensorflow.compat.v1 as tf"
+
+
+def as_tf1(name):
+    """The tf1_style file as TF 1.x code imported TensorFlow (``import tensorflow as tf``): the
+    input the upgrader was written for (on the compat.v1 import it changes nothing)."""
+    return (ROOT / "tf1_style" / f"{name}.py").read_text().replace(IMPORT, "import tensorflow as tf")
+
+
 @functools.lru_cache(maxsize=None)
 def upgrade(name):
     """(upgraded source, report text, error list) of tf1_style/<name>.py."""
     from tensorflow.tools.compatibility import ast_edits, tf_upgrade_v2
 
-    source = ROOT / "tf1_style" / f"{name}.py"
+    source = as_tf1(name)
     with tempfile.TemporaryDirectory() as directory:
+        infile = pathlib.Path(directory) / "tf1.py"
+        infile.write_text(source)
         output = pathlib.Path(directory) / f"{name}.py"
         upgrader = ast_edits.ASTCodeUpgrader(tf_upgrade_v2.TFAPIChangeSpec())
-        _, report, errors = upgrader.process_file(str(source), str(output))
+        logging.disable(logging.WARNING)  # it logs every change; the report has them all
+        try:
+            _, report, errors = upgrader.process_file(str(infile), str(output))
+        finally:
+            logging.disable(logging.NOTSET)
         return output.read_text(), report, list(errors)
 
 
 def undone(upgraded):
-    """What the upgraded file still needs: the TF1-only symbols it keeps (graph, session,
-    placeholders, v1 layers, metrics, optimizers...), from the API index."""
+    """What the upgraded file still needs, as API-index symbols: every ``tf.compat.v1.X`` it
+    wrote, every ``tf.X`` it left that TF2 lacks (it would fail), every tf-slim call."""
     left = []
     for symbol, *_ in collect.symbols_in(upgraded):
-        if symbol.startswith("tf.") and not api.same_in_tf2(symbol) or symbol.startswith("slim"):
-            if symbol not in left:
-                left.append(symbol)
+        if symbol.startswith("tf2.compat.v1."):
+            v1 = "tf." + symbol[len("tf2.compat.v1."):]
+        elif symbol.startswith("tf2.") and not api.same_in_tf2("tf." + symbol[4:]):
+            v1 = "tf." + symbol[4:]
+        elif symbol.startswith("slim"):
+            v1 = symbol
+        else:
+            continue
+        if v1 not in left:
+            left.append(v1)
     return left
 
 
@@ -44,13 +67,15 @@ def section(example):
         upgraded, report, errors = upgrade(name)
     except Exception as error:  # noqa: BLE001  (the upgrader itself failed: say so)
         return f"## tf_upgrade_v2\n\nThe upgrader failed: `{type(error).__name__}: {error}`\n"
-    original = (ROOT / "tf1_style" / f"{name}.py").read_text()
+    original = as_tf1(name)
     hand = (ROOT / "tf2_style" / f"{name}.py").read_text()
     changed = sum(1 for a, b in zip(original.splitlines(), upgraded.splitlines()) if a != b)
     left = undone(upgraded)
     lines = ["## tf_upgrade_v2", "",
-             f"TensorFlow's upgrader (`tf_upgrade_v2`, run on `tf1_style/{name}.py` at build "
-             f"time) changes {changed} line(s) and reports {len(errors)} error(s). It keeps "
+             f"TensorFlow's upgrader (`tf_upgrade_v2`), run at build time on `tf1_style/{name}.py` "
+             "as TF 1.x code imported TensorFlow (`import tensorflow as tf`; on the "
+             "`compat.v1` import it changes nothing), "
+             f"changes {changed} line(s) and reports {len(errors)} error(s). It keeps "
              "the file on `tf.compat.v1`: the graph, the session and the v1 APIs stay, so the "
              "result is TF1 code that runs on TF2, not a migration (PITFALLS #24).", ""]
     if left:
