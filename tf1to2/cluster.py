@@ -142,23 +142,6 @@ def local_cluster(**jobs):
             for job, count in jobs.items()}
 
 
-def combine(traces):
-    """Workers' traces of their shards -> the global batch's: logits concatenated, losses and
-    gradients averaged (equal shards), variables and trajectory the chief's (worker 0)."""
-    import numpy as np
-    from tf1to2.harness import Trace
-    chief = traces[0]
-    return Trace(variables=chief.variables,
-                 outputs={name: np.concatenate([t.outputs[name] for t in traces])
-                          for name in chief.outputs},
-                 loss={name: np.mean([t.loss[name] for t in traces], axis=0, dtype=np.float32)
-                       for name in chief.loss},
-                 gradients={name: np.mean([t.gradients[name] for t in traces], axis=0,
-                                          dtype=np.float32) for name in chief.gradients},
-                 losses=[float(np.mean(step)) for step in zip(*(t.losses for t in traces))],
-                 trajectory=chief.trajectory, metrics=chief.metrics)
-
-
 def trace_in_subprocess(module_name, seed, steps, initial_values, timeout=300.0):
     """``module.trace(...)`` in a fresh process (whose devices can still be split in two)."""
     with tempfile.TemporaryDirectory(prefix="tf1to2-") as directory:
