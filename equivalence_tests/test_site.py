@@ -92,6 +92,7 @@ def server(site):
 
     handler = functools.partial(Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.handle_error = lambda *args: None  # the browser drops connections it no longer needs
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -110,7 +111,7 @@ def _browse(browser, url, profile, screenshot):
 def test_pages_in_chromium(site, server, tmp_path):
     browser = _chromium()
     from tf1to2.site import results as results_file
-    has_results = results_file.load() is not None
+    results = (results_file.load() or {}).get("examples", {})
     pages = ["", "mlp/", "char_rnn/", "optimizers/"]
     checked = set()
     for page in pages:
@@ -122,9 +123,11 @@ def test_pages_in_chromium(site, server, tmp_path):
         if page:
             assert dom.count('class="code tf1"') > 10 and dom.count('class="code tf2"') > 10, url
             assert "Equivalence report" in dom, url
-            if has_results:
+            entry = results.get(page.strip("/")) or {}
+            if entry.get("checks"):  # the results file has this pair: its table and curves
                 assert 'class="report"' in dom, url
-                assert re.search(r'<img[^>]+plots/[\w]+\.svg', dom), url
+                if len((entry.get("tf1") or {}).get("losses") or []) > 1:
+                    assert re.search(r'<img[^>]+plots/\w+\.svg', dom), url
         else:
             for name in examples.EXAMPLES:
                 assert f'href="{name}/"' in dom or f'href="./{name}/"' in dom, name

@@ -26,6 +26,12 @@ def _cell(text):
 def table(examples, results=None):
     """Markdown: one section per book, one row per pair (``results``: add a verdict column)."""
     lines = []
+    if results is not None:
+        lines.append(f"Verdicts from the `tf1to2 docs results` run of {results['generated']} "
+                     f"(TensorFlow {results['tensorflow']}, seed {results['seed']}"
+                     f"{'' if results.get('complete', True) else ', interrupted'})."
+                     if results.get("generated") else
+                     "Verdicts: not run (`tf1to2 docs results` writes them).")
     books = list(BOOKS) + sorted({e.book for e in examples} - set(BOOKS))
     for book in books:
         group = [e for e in examples if e.book == book]

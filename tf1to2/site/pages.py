@@ -25,7 +25,9 @@ CSS = """
 .pair-wrap { overflow-x: auto; margin: 1em 0; }
 table.pair { border-collapse: collapse; width: 100%; font-size: .62rem; table-layout: fixed; }
 table.pair td, table.pair th { padding: 0 .3em; vertical-align: top; border: none; }
-table.pair td.n { width: 3em; color: #999; text-align: right; user-select: none; }
+table.pair col.n { width: 3em; }
+table.pair col.code { width: calc(50% - 3em); }
+table.pair td.n { color: #999; text-align: right; user-select: none; }
 table.pair td.code pre { margin: 0; white-space: pre-wrap; word-break: break-all;
   background: transparent; font-size: 1em; }
 table.pair th.tf1, table.pair th.tf2 { text-align: left; }

@@ -26,6 +26,18 @@ def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr):
     selected = [examples.get(name) for name in names] if names else list(
         examples.EXAMPLES.values())
     results = {}
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(complete):
+        """Rewritten after every pair (atomically): an interrupted run leaves what it did."""
+        document = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                        timespec="seconds"),
+                    "tensorflow": tf.__version__, "seed": seed, "complete": complete,
+                    "examples": results}
+        write_atomically(path, json.dumps(document, indent=1, allow_nan=False))
+        return document
+
     for index, example in enumerate(selected, 1):
         if not example.runnable:
             results[example.name] = {"example": example.name, "guide_only": True}
@@ -43,13 +55,8 @@ def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr):
         results[example.name] = entry
         print(f"[{index}/{len(selected)}] {example.name}: {verdict(entry)} "
               f"({entry['seconds']:.1f} s)", file=log, flush=True)
-    document = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                    timespec="seconds"),
-                "tensorflow": tf.__version__, "seed": seed, "examples": results}
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, json.dumps(document, indent=1, allow_nan=False))
-    return document
+        write(False)
+    return write(True)
 
 
 def load(path=DEFAULT_PATH):

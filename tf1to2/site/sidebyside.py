@@ -112,7 +112,9 @@ def render(left_source, right_source, left_title, right_title, left_links=None):
     left_lines, left_spans = highlight_lines(left_source)
     right_lines, right_spans = highlight_lines(right_source)
     left_links = left_links or {}
-    out = ['<div class="pair-wrap highlight"><table class="pair">',
+    out = ['<div class="pair-wrap highlight"><table class="pair">'
+           '<colgroup><col class="n"><col class="code"><col class="n"><col class="code">'
+           '</colgroup>',
            f'<thead><tr><th colspan="2" class="tf1">{html.escape(left_title)}</th>'
            f'<th colspan="2" class="tf2">{html.escape(right_title)}</th></tr></thead><tbody>']
     for i, j, tag in align(left_source, right_source):
