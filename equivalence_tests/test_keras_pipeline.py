@@ -92,8 +92,8 @@ class KerasPipelineSequentialTest(UsesKerasApi, testing.EquivalenceTest):
 
         def fit_with_shuffle(model, *args, **kwargs):
             return fit(model, *args, **dict(kwargs, shuffle=True))
-        with mock.patch.object(keras.Model, "fit", fit_with_shuffle):
-            report = self.assert_caught("losses")
+        report = self.assert_caught(
+            "losses", patches=[mock.patch.object(keras.Model, "fit", fit_with_shuffle)])
         self.assertGreater(report.check("losses").max_abs_diff, 0.1)
 
     def test_planted_default_adam_epsilon_is_caught(self):

@@ -82,3 +82,19 @@ class InitialisationCheckTest(unittest.TestCase):
         check = initialisation.compare_draws(self.draws(zeros), self.draws(ones))
         self.assertFalse(check.ok)
         self.assertEqual(check.max_abs_diff, 1.0)
+
+
+class PatchesOutsideTheTf2ModuleTest(testing.EquivalenceTest):
+    """``assert_caught(patches=[...])``: a shared module patched for the planted run only."""
+    EXAMPLE = "linear_dense"
+    QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory")
+    STEPS = 3
+
+    def test_planted_patch_of_a_shared_module_is_caught_and_the_control_is_not_patched(self):
+        from unittest import mock
+
+        from tf1to2 import mapping
+        read = mapping.read
+        report = self.assert_caught("variables", patches=[mock.patch.object(
+            mapping, "read", lambda name_map: {k: v * 2 for k, v in read(name_map).items()})])
+        self.assertTrue(report.control.equivalent)

@@ -154,19 +154,24 @@ class EquivalenceTest(unittest.TestCase):
             report = self.report(seed, random_start=True)
             self.assertTrue(report.equivalent, report.table())
 
-    def assert_caught(self, quantity, seed=0, random_start=True, steps=None, **tf2_patches):
+    def assert_caught(self, quantity, seed=0, random_start=True, steps=None, patches=(),
+                      **tf2_patches):
         """Plant a mistake in the TF2 module (patch its globals) and assert ``quantity`` fails.
 
         The same configuration (seed, steps, start and its scale) first runs unpatched, as the
         control: it must be equivalent, or the check could fail for a reason other than the
         mistake. Then the patched run must fail ``quantity``. Returns the failing report, with
         the control as ``report.control``, so a test can also check both sizes.
+
+        ``tf2_patches`` replace globals of the TF2 module; ``patches`` are further context
+        managers (``mock.patch`` of a shared module the TF2 side uses), entered for the
+        patched run only.
         """
-        if not tf2_patches:
+        if not tf2_patches and not patches:
             raise NothingPlanted("assert_caught needs at least one patch of the TF2 module: "
                                  "with nothing planted there is nothing to catch")
         if quantity == "initialisation":
-            return self._assert_initialisation_caught(tf2_patches)
+            return self._assert_initialisation_caught(tf2_patches, patches)
         # The random start of planted runs: pairs aligned by copying only (a pair whose sides
         # set their variables from the same constants plants its mistakes on those).
         random_start = bool(random_start) and harness.resolve(self.EXAMPLE).alignment == "copy"
@@ -178,6 +183,8 @@ class EquivalenceTest(unittest.TestCase):
         with contextlib.ExitStack() as stack:
             for name, value in tf2_patches.items():
                 stack.enter_context(mock.patch.object(tf2_module, name, value))
+            for patch in patches:
+                stack.enter_context(patch)
             report = harness.compare(self.EXAMPLE, seed=seed,
                                      steps=self.STEPS if steps is None else steps,
                                      initial_values=self._initial_values(seed, random_start))
@@ -190,7 +197,7 @@ class EquivalenceTest(unittest.TestCase):
         report.control = control
         return report
 
-    def _assert_initialisation_caught(self, tf2_patches):
+    def _assert_initialisation_caught(self, tf2_patches, patches=()):
         """``assert_caught("initialisation", ...)``: the check over draws, unpatched then patched."""
         control = self.initialisation_check()
         self.assertTrue(control.ok, f"the unpatched initialisations differ, so the planted "
@@ -199,6 +206,8 @@ class EquivalenceTest(unittest.TestCase):
         with contextlib.ExitStack() as stack:
             for name, value in tf2_patches.items():
                 stack.enter_context(mock.patch.object(tf2_module, name, value))
+            for patch in patches:
+                stack.enter_context(patch)
             planted = self._initialisation_check()
         self.assertFalse(planted.ok, f"the planted mistake went unnoticed in initialisation "
                                      f"(deterministic diff {planted.max_abs_diff:.3e}, KS/critical "
