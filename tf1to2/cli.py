@@ -8,6 +8,7 @@
     tf1to2 compare EXAMPLE --train [--episodes N] [--plot PATH]
     tf1to2 diff EXAMPLE [--html PATH]
     tf1to2 convert-checkpoint (EXAMPLE | --tf2 MY_TF2.py [--tf1 MY_TF1.py]) TF1_CHECKPOINT OUT
+    tf1to2 docs (build [--out DIR] | results | index)
     tf1to2 benchmark [EXAMPLE ...] [--repeat N] [--steps N]
 
 Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input,
@@ -23,7 +24,7 @@ import sys
 
 import numpy as np
 
-from tf1to2 import benchmark, convert, examples, harness, pairs
+from tf1to2 import benchmark, convert, examples, harness, pairs, site
 from tf1to2.errors import UserError
 
 # --json lists every value of models up to this size and of outputs up to OUTPUT_LIMIT numbers.
@@ -71,6 +72,7 @@ def _parser():
     diff.add_argument("example")
     diff.add_argument("--html", default=None, help="write a side-by-side HTML page here instead")
     convert.add_parser(commands)
+    site.add_parser(commands)
     timing = commands.add_parser("benchmark", help="time each side of the examples")
     timing.add_argument("examples", nargs="*", help="examples to time (default: all)")
     timing.add_argument("--repeat", type=int, default=3, help="timed runs per side (default: 3)")
@@ -231,7 +233,7 @@ def main(argv=None):
                 print(f"{example.name:<{width}}  {example.description}")
             return 0
         return {"compare": _compare, "diff": _diff, "benchmark": _benchmark,
-                "convert-checkpoint": convert.run}[args.command](args)
+                "convert-checkpoint": convert.run, "docs": site.run}[args.command](args)
     except UserError as error:
         print(f"tf1to2: error: {error}", file=sys.stderr)
         return 2
