@@ -11,9 +11,13 @@ Wired into the CLI by ``tf1to2.site.add_parser(subparsers)`` and ``tf1to2.site.r
 :mod:`.upgrade` (tf_upgrade_v2), :mod:`.plot`.
 """
 import argparse
+import pathlib
 import sys
 
 from tf1to2.errors import UserError
+
+
+PITFALLS_PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "pitfalls.md"
 
 
 def add_parser(subparsers):
@@ -55,6 +59,11 @@ def run(args):
             return 1
         return 0
     print("updated docs/index.md" if index.update() else "docs/index.md is up to date")
+    # The pitfall catalogue, readable on GitHub too (the site renders the same text).
+    from tf1to2.cli import write_atomically
+    from tf1to2.site import catalogue
+    write_atomically(PITFALLS_PAGE, catalogue.markdown())
+    print(f"wrote {PITFALLS_PAGE}")
     return 0
 
 
