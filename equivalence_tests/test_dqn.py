@@ -118,9 +118,10 @@ class DqnTest(testing.EquivalenceTest):
         # TF1's float32 placeholder casts a float64 feed silently; in a tf.function the float64
         # rewards meet float32 Q-values and AddV2 refuses them. With gamma = 1 the silent cast
         # costs nothing (r + max Q is exact in float32), so the refusal is what catches it.
+        # A side that raises is reported as such (exit 3), not as a verdict.
         with mock.patch.object(tf2_dqn, "Agent", Float64Rewards):
-            with self.assertRaisesRegex(TypeError, "float64|double"):
-                harness.compare(self.EXAMPLE, seed=0, steps=1)
+            report = harness.compare(self.EXAMPLE, seed=0, steps=1)
+        self.assertRegex(report.error, "TF2 side raised TypeError: .*(float64|double)")
 
     def test_planted_summed_loss_is_caught(self):
         report = self.assert_caught("loss", compute_loss=summed_loss)
