@@ -6,9 +6,14 @@ WIDTH, HEIGHT, MARGIN = 640, 300, 48
 STYLES = {"TF1": ("#1f77b4", ""), "TF2": ("#d62728", "6,4")}
 
 
+def _number(value):
+    """A loss that can be drawn: a finite number (a pair may record a dict of losses per step)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def svg(title, curves):
     """An SVG (text) of ``curves`` {label: [loss per step]}: TF1 solid, TF2 dashed."""
-    values = [v for c in curves.values() for v in c if v is not None and math.isfinite(v)]
+    values = [v for c in curves.values() for v in c if _number(v)]
     if not values:
         return ""
     low, high = min(values), max(values)
@@ -39,8 +44,7 @@ def svg(title, curves):
                f'training step (1 to {steps})</text>')
     for k, (label, curve) in enumerate(curves.items()):
         colour, dash = STYLES.get(label, ("#2ca02c", "2,2"))
-        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(curve)
-                          if v is not None and math.isfinite(v))
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(curve) if _number(v))
         out.append(f'<polyline class="curve-{label.lower()}" fill="none" stroke="{colour}" '
                    f'stroke-width="1.6" stroke-dasharray="{dash}" points="{points}"/>')
         out.append(f'<text x="{WIDTH - MARGIN - 60}" y="{MARGIN + 14 * k}" font-size="12" '
