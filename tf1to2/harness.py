@@ -243,9 +243,12 @@ def compare(name, seed=0, steps=None, initial_values=None, initialisation=False)
 
 
 def one_line(error, limit=300):
-    """An exception's message on one line (Keras puts the cause on later lines), shortened."""
+    """An exception's message on one line, shortened in the middle: Keras and tf.function put
+    the context first ("in user code: ...") and the cause last, and both are worth reading."""
     text = " ".join(str(error).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit // 3]} … {text[-(limit - limit // 3 - 3):]}"
 
 
 def run_side(label, module, seed, steps, initial_values):
