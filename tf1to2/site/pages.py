@@ -156,7 +156,8 @@ def report_section(example, entry):
     losses = {side: (entry.get(side.lower()) or {}).get("losses") or [] for side in ("TF1", "TF2")}
     image = None
     if len(losses["TF1"]) > 1 and len(losses["TF2"]) > 1:
-        image = plot.svg(f"{example.name}: training loss, TF1 and TF2", losses)
+        image = plot.svg(f"{example.name}: training loss, TF1 and TF2", losses) or None
+    if image:  # no curve where the losses are not numbers per step (a dict per optimizer)
         lines += ["### Loss curves", "",
                   f"![{example.name}: loss per step, TF1 solid, TF2 dashed]"
                   f"(plots/{example.name}.svg){{ .loss-plot }}", ""]
