@@ -109,7 +109,7 @@ def test_existing_out_is_refused_and_usage_errors(mlp_checkpoint, tmp_path, caps
              "exists and is not an empty directory")
     assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
     _refused(capsys, tmp_path, ["graph_basics", str(mlp_checkpoint[1]), str(tmp_path / "o")],
-             "has no variables to convert")
+             "cannot build graph_basics's TF2 model by name")
     _refused(capsys, tmp_path, ["mlp", str(mlp_checkpoint[1])], "give EXAMPLE TF1_CHECKPOINT OUT")
 
 

@@ -198,8 +198,9 @@ def _sides(args):
         raise UserError("give EXAMPLE TF1_CHECKPOINT OUT, or --tf2 MODULE TF1_CHECKPOINT OUT")
     example = examples.get(args.example)
     if example.name not in GLUE:
-        raise UserError(f"{example.name} has no variables to convert; the examples with a "
-                        f"checkpoint: {', '.join(GLUE)}")
+        raise UserError(f"convert-checkpoint cannot build {example.name}'s TF2 model by name "
+                        f"(it can: {', '.join(GLUE)}); give --tf2 with a module that has "
+                        f"build_model() and tf1_names(model)")
     tf1, tf2 = example.modules()
     return Sides(example.name, tf1, tf2, GLUE[example.name], example)
 
