@@ -106,6 +106,13 @@ def compare_draws(tf1_draws, tf2_draws):
                                 f"({_summary(tf1_values[0].astype(np.float64))}), TF2 to "
                                 f"{_summary(tf2_values[0].astype(np.float64))}")
             continue
+        if all(np.array_equal(tf2_values[0], value) for value in tf2_values[1:]):
+            worst_abs = max(worst_abs, float(np.abs(tf1_values[0].astype(np.float64)
+                                                    - tf2_values[0]).max(initial=0.0)))
+            failures.append(f"{name}: TF1 draws it at random "
+                            f"({_summary(tf1_values[0].astype(np.float64))}), TF2 initialises it "
+                            f"to fixed values ({_summary(tf2_values[0].astype(np.float64))})")
+            continue
         tf1_pool = _subsample(np.concatenate([v.ravel() for v in tf1_values]))
         tf2_pool = _subsample(np.concatenate([v.ravel() for v in tf2_values]))
         statistic = ks_statistic(tf1_pool, tf2_pool)
