@@ -69,6 +69,20 @@ def test_docs_include_both_files_and_every_include_exists(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_guide_links_its_files_for_readers_on_github(name):
+    """Line 3 of each guide links its files relative to docs/, so they open on GitHub."""
+    lines = (ROOT / "docs" / f"{name}.md").read_text().splitlines()
+    assert len(lines) > 2 and lines[2].startswith("Files: "), f"docs/{name}.md: no files line"
+    links = re.findall(r"\]\(([^)]+)\)", lines[2])
+    for path in (f"tf1_style/{name}.py", f"tf2_style/{name}.py",
+                 f"equivalence_tests/test_{name}.py"):
+        if (ROOT / path).exists():
+            assert f"../{path}" in links, f"docs/{name}.md does not link {path}"
+    for link in links:
+        assert (ROOT / "docs" / link).resolve().is_file(), f"docs/{name}.md links {link}"
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_example_plants_mistakes(name):
     tests = (ROOT / "equivalence_tests" / f"test_{name}.py").read_text()
     assert re.search(r"def test_planted_\w+_is_caught", tests)
