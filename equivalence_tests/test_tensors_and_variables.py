@@ -36,6 +36,8 @@ class TensorsAndVariablesTest(testing.EquivalenceTest):
                             ("float32_plus_int32", "float32_plus_float64", "item_assignment")))
 
     def test_the_mixed_dtype_error_moves_from_graph_build_to_run(self):
+        """PITFALLS #32: TypeError while a graph (or a tf.function) is built, eagerly an
+        InvalidArgumentError: an `except` written for one misses the other."""
         errors = {side: getattr(self.report(0), side).errors for side in ("tf1", "tf2")}
         self.assertIsInstance(errors["tf1"]["float32_plus_int32"], TypeError)
         self.assertIsInstance(errors["tf2"]["float32_plus_int32"], tf.errors.InvalidArgumentError)
@@ -44,8 +46,8 @@ class TensorsAndVariablesTest(testing.EquivalenceTest):
             tf.function(lambda: tf.constant(2.0) + tf.constant(40))()
 
     def test_planted_assign_handles_kept_instead_of_values_is_caught(self):
-        # An eager assign returns a handle that reads the variable when it is used: collected,
-        # every one of them shows the last update.
+        # PITFALLS #30: an eager assign returns a handle that reads the variable when it is
+        # used: collected, every one of them shows the last update.
         def handles(v):
             return {"doubled": v.assign(2 * v), "element_0_1": v[0, 1].assign(42.0),
                     "column_2": v[:, 2].assign([0.0, 1.0]),
@@ -56,6 +58,7 @@ class TensorsAndVariablesTest(testing.EquivalenceTest):
         np.testing.assert_array_equal(report.tf2.outputs["matrix/doubled"], [[4, 5, 6], [1, 2, 3]])
 
     def test_planted_eager_tensor_array_that_clears_on_read_is_caught(self):
+        # PITFALLS #31: eagerly, read(1) replaces element 1 by zeros (clear_after_read=True).
         def clearing():
             array = tf.TensorArray(dtype=tf.float32, size=3)
             for index, row in enumerate(tf2_tv.HP.array_rows):
@@ -76,7 +79,7 @@ class TensorsAndVariablesTest(testing.EquivalenceTest):
         self.assertIn("dtype float64 (TF1) vs float32 (TF2)", report.check("outputs").detail)
 
     def test_planted_random_op_without_its_seed_is_caught(self):
-        # Without an op seed the graph derives one from the op's position in the graph and
+        # PITFALLS #18: without an op seed the graph derives one from the op's position in the graph and
         # eager execution from a counter: the same global seed then gives other numbers.
         self.assert_caught("outputs", HP=dataclasses.replace(tf2_tv.HP, normal_seed=None))
 
