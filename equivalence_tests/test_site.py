@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from tf1to2 import examples
-from tf1to2.site import api, catalogue, index, sidebyside
+from tf1to2.site import api, catalogue, figures, index, sidebyside
 from tf1to2.site.pitfalls import PITFALLS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -26,6 +26,34 @@ def test_docs_index_is_up_to_date():
     text = index.INDEX.read_text()
     assert index.render(text, list(examples.EXAMPLES.values())) == text, \
         "docs/index.md is out of date: run `tf1to2 docs index`"
+
+
+def test_pitfall_page_is_up_to_date():
+    assert (ROOT / "docs" / "pitfalls.md").read_text() == catalogue.markdown(), \
+        "docs/pitfalls.md is out of date: run `tf1to2 docs index`"
+
+
+def test_readme_and_results_page_figures_come_from_results_json():
+    summary = figures.load()
+    assert summary["pairs"], "docs/results.json has no pair: run `tf1to2 docs results`"
+    assert figures.outdated(summary) == [], "run `tf1to2 docs index`"
+    # The check can fail: one figure changed in the source makes both generated files stale.
+    changed = figures.load()
+    name = sorted(changed["pairs"])[0]
+    changed["pairs"][name]["verdict"] = "NOT equivalent"
+    changed["jobs"]["planted"] = {"figures": {"accuracy": {"tf1": 0.5, "tf2": 0.25}},
+                                  "equivalent": True, "steps": 1, "seconds": 1.0}
+    assert figures.outdated(changed) == ["docs/results.md", "README.md"]
+
+
+def test_guides_quote_no_wall_time_of_their_own():
+    """Wall times differ run to run and machine to machine: they live in docs/results.md."""
+    quoted = []
+    for name in examples.EXAMPLES:
+        for number, line in enumerate((ROOT / "docs" / f"{name}.md").read_text().splitlines(), 1):
+            if re.search(r"\b[Ww]all time", line) and "results.md" not in line:
+                quoted.append(f"docs/{name}.md:{number}")
+    assert not quoted, f"wall times quoted outside docs/results.md: {quoted}"
 
 
 def test_every_pitfall_reference_points_to_an_entry():

@@ -1,7 +1,7 @@
 """The migration guide site (`tf1to2 docs ...`): build, results, home-page index.
 
     tf1to2 docs build [--out DIR] [--results FILE] [--no-upgrade]
-    tf1to2 docs results [--out FILE] [EXAMPLE ...]
+    tf1to2 docs results [--out FILE] [--jobs] [EXAMPLE ...]
     tf1to2 docs index [--check]
 
 Wired into the CLI by ``tf1to2.site.add_parser(subparsers)`` and ``tf1to2.site.run(args)``;
@@ -30,6 +30,8 @@ def add_parser(subparsers):
                        help="leave out the tf_upgrade_v2 sections (faster)")
     results = commands.add_parser("results", help="compare every pair, write the results file")
     results.add_argument("--out", help="results file (default build/results.json)")
+    results.add_argument("--jobs", action="store_true",
+                         help="run the main jobs (--train) instead and record their figures")
     results.add_argument("examples", nargs="*", metavar="EXAMPLE")
     index = commands.add_parser("index", help="regenerate the pair index of docs/index.md")
     index.add_argument("--check", action="store_true",
@@ -45,7 +47,18 @@ def run(args):
                     upgrade=not args.no_upgrade)
         return 0
     if args.docs_command == "results":
-        document = results_file.run(args.out or results_file.DEFAULT_PATH, args.examples or None)
+        from tf1to2.site import figures
+        if args.jobs:
+            summary = figures.run_jobs(args.examples or None)
+            figures.update(summary)
+            print(f"wrote {figures.SUMMARY}, {figures.PAGE} and the README's results")
+            return 0 if all(job["equivalent"] for job in summary["jobs"].values()) else 1
+        # Only the default results file feeds docs/results.json (a trial --out does not).
+        document = results_file.run(args.out or results_file.DEFAULT_PATH, args.examples or None,
+                                    summary_path=None if args.out else figures.SUMMARY)
+        if not args.out:
+            figures.update()
+            print(f"wrote {figures.SUMMARY}, {figures.PAGE} and the README's results")
         print(f"wrote {args.out or results_file.DEFAULT_PATH}")
         bad = [n for n, e in document["examples"].items()
                if results_file.verdict(e) not in ("equivalent", "guide only")]
@@ -53,9 +66,15 @@ def run(args):
     from tf1to2.site import index
     if args.check:
         from tf1to2 import examples
+        from tf1to2.site import catalogue, figures
         text = index.INDEX.read_text()
-        if index.render(text, list(examples.EXAMPLES.values())) != text:
-            print("docs/index.md is out of date: run `tf1to2 docs index`", file=sys.stderr)
+        stale = [] if index.render(text, list(examples.EXAMPLES.values())) == text else [
+            "docs/index.md"]
+        if PITFALLS_PAGE.read_text() != catalogue.markdown():
+            stale.append("docs/pitfalls.md")
+        stale += figures.outdated()
+        if stale:
+            print(f"{', '.join(stale)} out of date: run `tf1to2 docs index`", file=sys.stderr)
             return 1
         return 0
     print("updated docs/index.md" if index.update() else "docs/index.md is up to date")
@@ -64,6 +83,9 @@ def run(args):
     from tf1to2.site import catalogue
     write_atomically(PITFALLS_PAGE, catalogue.markdown())
     print(f"wrote {PITFALLS_PAGE}")
+    from tf1to2.site import figures
+    figures.update()
+    print(f"wrote {figures.PAGE} and the README's results section (from {figures.SUMMARY})")
     return 0
 
 

@@ -15,8 +15,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "build" / "results.json"
 
 
-def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr):
-    """Compare every runnable pair (or ``names``) and write the results file atomically."""
+def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr, summary_path=None):
+    """Compare every runnable pair (or ``names``) and write the results file atomically; with
+    ``summary_path`` also merge its compact summary there (:mod:`tf1to2.site.figures`)."""
     import tensorflow as tf
 
     from tf1to2 import examples, harness
@@ -56,7 +57,11 @@ def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr):
         print(f"[{index}/{len(selected)}] {example.name}: {verdict(entry)} "
               f"({entry['seconds']:.1f} s)", file=log, flush=True)
         write(False)
-    return write(True)
+    document = write(True)
+    if summary_path is not None:
+        from tf1to2.site import figures
+        figures.record_pairs(document, document, summary_path)
+    return document
 
 
 def load(path=DEFAULT_PATH):
