@@ -228,9 +228,10 @@ def generate(out, results=None, upgrade=None, api_markdown=None, pitfalls_markdo
 
 def nav(registered, out):
     entries = [{"Home": "index.md"}]
-    for page in ("pitfalls.md", "api.md"):
+    for page, title in (("results.md", "Results"), ("pitfalls.md", "Pitfalls"),
+                        ("api.md", "API index"), ("speed.md", "Speed")):
         if (out / page).exists():
-            entries.append({"Pitfalls" if page == "pitfalls.md" else "API index": page})
+            entries.append({title: page})
     for book, title in index.BOOKS.items():
         group = [{e.name: f"{e.name}.md"} for e in registered if e.book == book]
         if group:
