@@ -10,6 +10,7 @@ from parameterized import parameterized
 
 from tf1to2 import testing
 from tf1to2.data import housing
+from tf1_style import custom_functions as tf1_cf
 from tf2_style import custom_functions as tf2_cf
 
 CUSTOM_OBJECTS = {"my_softplus": tf2_cf.my_softplus,
@@ -29,6 +30,18 @@ class CustomFunctionsTest(testing.EquivalenceTest):
         for variables in result.trajectory:  # and after every update none is left
             self.assertGreaterEqual(variables["dense_1/kernel"].min(), 0.0)
             self.assertLess(variables["dense/kernel"].min(), 0.0)  # only where it is set
+
+    def test_the_books_softplus_overflows_where_tf_nn_softplus_does_not(self):
+        """PITFALLS #34: log(exp(z) + 1) is inf past z = 88.7 in float32, on both sides alike
+        (the pair keeps the book's function); tf.nn.softplus gives z there."""
+        z = tf.constant([0.0, 20.0, 88.0, 89.0, 200.0])
+        stable = tf.nn.softplus(z).numpy()
+        with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+            tf1_values = sess.run(tf1_cf.my_softplus(tf.constant(z.numpy())))
+        for values in (tf1_values, tf2_cf.my_softplus(z).numpy()):
+            np.testing.assert_allclose(values[:3], stable[:3], rtol=1e-6)
+            self.assertTrue(np.isinf(values[3:]).all(), values)
+        np.testing.assert_allclose(stable[3:], [89.0, 200.0])
 
     def test_regularization_is_the_l1_of_the_output_kernel(self):
         report = self.report(0)

@@ -72,7 +72,7 @@ class StreamingMetricsTest(testing.EquivalenceTest):
         self.assertGreater(thresholded - raw, 0.2)  # measured: 0.79 vs 0.55
 
     def test_value_fetched_with_its_update_op_may_be_stale(self):
-        # sess.run([value, update_op]): nothing orders the read of `value` after the update, so
+        # PITFALLS #33: sess.run([value, update_op]): nothing orders the read of `value` after the update, so
         # it is read before it (0), after it (0.8), or between the two counts' updates (1.0).
         with tf1.Graph().as_default():
             labels = tf1.placeholder(tf.int32, [None])
@@ -90,6 +90,8 @@ class StreamingMetricsTest(testing.EquivalenceTest):
         self.assertLessEqual(set(seen), {0.0, 0.8, 1.0})
 
     def test_planted_metric_read_before_its_update_is_caught(self):
+        """The TF2 form of PITFALLS #33 (a value read before its update), which also shows the
+        empty metric's NaN (PITFALLS #35)."""
         def read_first(metric, batches):
             metric.reset_state()
             running = []
@@ -103,7 +105,7 @@ class StreamingMetricsTest(testing.EquivalenceTest):
         self.assertEqual(report.tf2.metrics["book_huber"][1], 14.0)
 
     def test_an_empty_huber_metric_is_nan_where_v1_mean_is_zero(self):
-        # v1 mean divides with div_no_nan; the book's HuberMetric divides plainly. The pair
+        # PITFALLS #35: v1 mean divides with div_no_nan; the book's HuberMetric divides plainly. The pair
         # reads its metrics only after an update, where they agree.
         with tf1.Graph().as_default():
             value, _ = tf1.metrics.mean(tf1.placeholder(tf.float32, [None]))
