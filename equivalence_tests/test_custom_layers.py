@@ -20,6 +20,13 @@ class RandomNormalDense(tf2_layers.MyDense):
         self.bias = self.add_weight(name="bias", shape=[self.units], initializer="zeros")
 
 
+class BookShapeDense(tf2_layers.MyDense):
+    """MyDense with the book's Keras 2 compute_output_shape, which takes a TensorShape."""
+
+    def compute_output_shape(self, batch_input_shape):
+        return tf.TensorShape(batch_input_shape.as_list()[:-1] + [self.units])
+
+
 class CustomLayersTest(testing.EquivalenceTest):
     EXAMPLE = "custom_layers"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
@@ -45,6 +52,13 @@ class CustomLayersTest(testing.EquivalenceTest):
         self.assertIs(restored.activation, keras.activations.relu)
         multi = tf2_layers.MyMultiLayer()
         self.assertEqual(multi.compute_output_shape([(None, 2), (None, 2)]), [(None, 2)] * 3)
+
+    def test_planted_books_compute_output_shape_fails_under_keras_3(self):
+        """PITFALLS #36: Keras 3 passes compute_output_shape a tuple, so the book's
+        `batch_input_shape.as_list()` raises as soon as the layer meets a symbolic input."""
+        self.assertEqual(tf2_layers.MyDense(30)(keras.Input((8,))).shape, (None, 30))
+        with self.assertRaisesRegex(AttributeError, "'tuple' object has no attribute 'as_list'"):
+            BookShapeDense(30)(keras.Input((8,)))
 
     def test_planted_noise_active_at_inference_is_caught(self):
         # PITFALLS #16: the noise must follow the training switch.
