@@ -1,5 +1,7 @@
 """input_pipelines: queue runners and v1 iterators (tf.py_func) vs tf.data (tf.numpy_function)."""
+import contextlib
 import dataclasses
+from unittest import mock
 
 import numpy as np
 import tensorflow as tf
@@ -28,6 +30,14 @@ def repeat_then_shuffle(dataset, seed, epochs):
     return dataset.repeat(epochs).shuffle(HP.shuffle_buffer, seed=seed)
 
 
+@contextlib.contextmanager
+def global_seed_not_set():
+    """The TF2 trace without `tf.random.set_seed`, in a process seeded elsewhere before."""
+    tf.random.set_seed(12345)
+    with mock.patch.object(tf.random, "set_seed", lambda seed: None):
+        yield
+
+
 class InputPipelinesTest(testing.EquivalenceTest):
     EXAMPLE = "input_pipelines"
     QUANTITIES = ("outputs",)
@@ -50,6 +60,7 @@ class InputPipelinesTest(testing.EquivalenceTest):
         self.assertEqual(fourth.tolist(), [96, 97, 98, 99] + list(range(28)))
 
     def test_reinitialised_iterator_replays_one_order(self):
+        # PITFALLS #37: TF1's iterator, re-initialised per epoch, replays the same order.
         epochs = self.report(0).tf1.outputs["epochs"]
         np.testing.assert_array_equal(epochs[0][0]["index"], epochs[1][0]["index"])
 
@@ -91,9 +102,16 @@ class InputPipelinesTest(testing.EquivalenceTest):
         self.assertIn("TF2 lacks ['epochs/1/0/image'", report.check("outputs").detail)
 
     def test_planted_dataset_reshuffled_each_epoch_is_caught(self):
+        # PITFALLS #37: iterating one Dataset again reshuffles; TF1's re-initialising did not.
         report = self.assert_caught("outputs", epoch_batches=one_dataset_for_all_epochs)
         self.assertEqual(report.tf2.outputs["epochs"][0][0]["index"].tolist(),
                          report.tf1.outputs["epochs"][0][0]["index"].tolist())
+
+    def test_planted_global_seed_not_set_is_caught(self):
+        # PITFALLS #38: the op seed alone does not fix a shuffle: (global seed, op seed) does.
+        report = self.assert_caught("outputs", patches=[global_seed_not_set()])
+        self.assertNotEqual(report.tf2.outputs["epochs"][0][0]["index"].tolist(),
+                            report.tf1.outputs["epochs"][0][0]["index"].tolist())
 
     def test_planted_drop_remainder_is_caught(self):
         report = self.assert_caught("outputs", HP=dataclasses.replace(HP, drop_remainder=True))
