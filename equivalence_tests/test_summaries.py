@@ -74,10 +74,30 @@ class SummariesTest(testing.EquivalenceTest):
         self.assertEqual(kinds["tf2"], [("image", "tensor")])
 
     def test_tf1_rescales_a_dim_image_tf2_does_not(self):
+        # PITFALLS #39: TF1 maps each image's maximum to 255, TF2 multiplies by 255.5.
         dim = 0.5 * data.mnist("bundled").train_images[:1]
         with tempfile.TemporaryDirectory() as tf1_dir, tempfile.TemporaryDirectory() as tf2_dir:
             self.assertEqual(_write_one_image(tf1_dir, dim, tf1=True).max(), 255)
             self.assertEqual(_write_one_image(tf2_dir, dim, tf1=False).max(), 127)  # 0.5 x 255.5
+
+    def test_tf1_tags_are_uniquified_op_names_tf2_writes_the_tag_given(self):
+        """PITFALLS #40: a TF1 histogram named `dense/kernel` next to the `dense` layer's
+        variable gets the op name `dense/kernel_1`, its tag; TF2 writes `dense/kernel`."""
+        with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+            tf.compat.v1.layers.dense(tf.compat.v1.placeholder(tf.float32, [None, 3]), 2,
+                                      name="dense")
+            kernel, = [v for v in tf.compat.v1.global_variables() if v.op.name == "dense/kernel"]
+            summary = tf.compat.v1.summary.histogram("dense/kernel", kernel)
+            sess.run(tf.compat.v1.global_variables_initializer())
+            tf1_tags = [value.tag for value in
+                        tf.compat.v1.Summary.FromString(sess.run(summary)).value]
+        with tempfile.TemporaryDirectory() as logdir:
+            writer = tf.summary.create_file_writer(logdir)
+            with writer.as_default():
+                tf.summary.histogram("dense/kernel", tf.ones([3, 2]), step=0)
+            writer.close()
+            tf2_tags = list(events.read(logdir))
+        self.assertEqual((tf1_tags, tf2_tags), (["dense/kernel_1"], ["dense/kernel"]))
 
     def test_reading_a_directory_without_events_is_a_user_error(self):
         with tempfile.TemporaryDirectory() as empty:
@@ -90,5 +110,6 @@ class SummariesTest(testing.EquivalenceTest):
         self.assertTrue(report.check("trajectory").ok)
 
     def test_planted_images_in_0_255_are_caught(self):
+        # PITFALLS #39: 0-255 floats looked right in TF1 (rescaled) and saturate in TF2.
         report = self.assert_caught("metrics", summarize=summarize_images_in_0_255)
         self.assertGreater(report.check("metrics").max_abs_diff, 100)
