@@ -108,6 +108,7 @@ class ControlFlowTest(testing.EquivalenceTest):
         self.assertTrue(report.check("gradients").ok)
 
     def test_planted_unrolled_python_loop_is_caught(self):
-        # Equal values: only the op inspection tells that the loop was unrolled at trace time.
+        # PITFALLS #42: equal values; only the op inspection tells that the loop was unrolled
+        # at trace time.
         report = self.assert_caught("metrics", powers=unrolled_powers)
         self.assertTrue(report.check("outputs").ok)

@@ -65,7 +65,7 @@ class SavedModelExportTest(testing.EquivalenceTest):
         self.assertEqual(list(loaded.signatures), [HP.signature])
 
     def test_keras_export_serves_the_same_logits_under_other_names(self):
-        # Keras 3's model.export: the same numbers, but its own signature names.
+        # PITFALLS #41: Keras 3's model.export: the same numbers, but its own signature names.
         keras.utils.set_random_seed(0)
         model = tf2_saved_model_export.build_model(self.images, training=False)
         export_dir = f"{self._directory.name}/keras"
@@ -85,6 +85,7 @@ class SavedModelExportTest(testing.EquivalenceTest):
             rtol=tolerances.FLOAT32_FORWARD.rtol)
 
     def test_planted_wrong_input_name_is_caught(self):
+        # A signature whose names are not the TF1 export's breaks its clients (PITFALLS #41).
         report = self.assert_caught("metrics", HP=dataclasses.replace(HP, input_name="inputs"))
         self.assertIn("TF2 lacks ['serving_default/inputs/images/dtype']",
                       report.check("metrics").detail)
