@@ -65,7 +65,7 @@ def free_port():
 
 def _environment(extra=None):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
-               TF_CPP_MIN_LOG_LEVEL="2", **(extra or {}))
+               TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("TF_CONFIG", None)
     env.update(extra or {})
     return env

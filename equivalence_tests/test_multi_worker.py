@@ -1,0 +1,135 @@
+"""multi_worker: TF1 ps + SyncReplicasOptimizer vs MultiWorkerMirroredStrategy, across processes.
+
+Every comparison starts real processes on 127.0.0.1 (a ps and two workers for TF1, two workers
+for TF2), each bounded by HP.timeout_seconds: a dead or hung worker fails the test with its log.
+"""
+import functools
+import tempfile
+from unittest import mock
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tf1to2 import cluster, harness, testing
+from tf1to2.tolerances import distribute as dtol
+from tf1_style import multi_worker as tf1_multi_worker
+from tf2_style import multi_worker as tf2_multi_worker
+
+HP = tf2_multi_worker.HP
+# The sides concatenate the workers' logits in worker order: worker i holds rows i, i + 2, ...
+WORKER_ORDER = np.r_[0:HP.global_batch_size:2, 1:HP.global_batch_size:2]
+
+
+def replica_mean_loss(labels, logits):
+    """A mean over the WORKER's shard (tf.reduce_mean), then summed by the all-reduce: 2x."""
+    return tf.reduce_mean(
+        keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True))
+
+
+def per_replica_batch_as_global(labels, logits):
+    """compute_average_loss told the worker's batch (25) as the global one: gradients 2x."""
+    per_example = keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    return tf.nn.compute_average_loss(per_example,
+                                      global_batch_size=HP.global_batch_size // HP.replicas)
+
+
+def contiguous_halves(strategy, images, labels):
+    """Worker i reads the i-th contiguous half of each global batch, not rows i::2 as TF1."""
+    def dataset_fn(context):
+        per_worker = context.get_per_replica_batch_size(HP.global_batch_size)
+        first = context.input_pipeline_id * per_worker
+        return tf.data.Dataset.from_tensor_slices((images, labels)).batch(
+            HP.global_batch_size).map(lambda x, y: (x[first:first + per_worker],
+                                                    y[first:first + per_worker]))
+    return strategy.distribute_datasets_from_function(dataset_fn)
+
+
+def same_shard_everywhere(strategy, images, labels):
+    """Every worker reads shard 0 (its index ignored): half the data, twice."""
+    def dataset_fn(context):
+        return tf.data.Dataset.from_tensor_slices((images, labels)).shard(
+            context.num_input_pipelines, 0).batch(
+            context.get_per_replica_batch_size(HP.global_batch_size))
+    return strategy.distribute_datasets_from_function(dataset_fn)
+
+
+def crash(seed, steps, initial_values=None):
+    """A worker that dies."""
+    raise SystemExit(3)
+
+
+def hang(seed, steps, initial_values=None):
+    import time
+    time.sleep(3600)
+
+
+class MultiWorkerTest(testing.EquivalenceTest):
+    EXAMPLE = "multi_worker"
+    QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
+    SLOW_SEEDS = True  # every comparison starts five processes: seeds 1 and 2 run with -m slow
+
+    def test_both_sides_equal_one_device(self):
+        # The reference of data_parallel: the mlp on ONE device, the whole global batch, SGD.
+        # Imported here: its module splits the CPU in two at import, which a worker process
+        # that unpickles this module's planted functions must not do.
+        from equivalence_tests.test_data_parallel import single_device
+        reference = single_device(0, HP.steps)
+        reference.outputs["logits"] = reference.outputs["logits"][WORKER_ORDER]
+        report = self.report(0)
+        for side in (report.tf1, report.tf2):
+            for quantity in ("outputs", "loss", "gradients", "losses", "trajectory"):
+                check = harness.compare_values(quantity, getattr(reference, quantity),
+                                               getattr(side, quantity), dtol.REPLICA_SGD)
+                self.assertTrue(check.ok, f"{quantity}: {check.max_abs_diff}")
+
+    def test_planted_loss_not_scaled_by_global_batch_is_caught(self):
+        report = self.assert_caught("gradients", replica_loss=replica_mean_loss)
+        tf1, tf2 = report.tf1.gradients, report.tf2.gradients
+        np.testing.assert_allclose(tf2["dense_1/bias"], 2 * tf1["dense_1/bias"], atol=1e-6)
+
+    @pytest.mark.slow
+    def test_planted_per_replica_batch_as_global_is_caught(self):
+        report = self.assert_caught("gradients", replica_loss=per_replica_batch_as_global)
+        self.assertFalse(report.check("trajectory").ok)
+
+    def test_planted_worker_reads_another_shard_order_is_caught(self):
+        # Contiguous halves instead of rows i::2: the same 50 examples, so the mean gradient and
+        # every step agree; only what each worker computed on its own rows (its logits) differs.
+        report = self.assert_caught("outputs", distribute=contiguous_halves)
+        self.assertTrue(report.check("gradients").ok)
+
+    @pytest.mark.slow
+    def test_planted_every_worker_reads_the_same_shard_is_caught(self):
+        report = self.assert_caught("gradients", distribute=same_shard_everywhere)
+        self.assertFalse(report.check("losses").ok)
+
+    @pytest.mark.slow
+    def test_planted_sync_replicas_default_tokens_is_caught(self):
+        # SyncReplicasOptimizer's default get_init_tokens_op() puts replicas_to_aggregate tokens
+        # in the queue: each worker's first step returns before the first update, its second
+        # gradient is computed on stale variables and dropped by the accumulators.
+        default_tokens = functools.partial(tf1_multi_worker._start, num_tokens=-1)
+        with mock.patch.object(tf1_multi_worker, "_start", default_tokens):
+            report = harness.compare(self.EXAMPLE, seed=0)
+        self.assertFalse(report.check("trajectory").ok, report.table())
+
+    def test_a_dead_worker_fails_with_its_log(self):
+        jobs = cluster.local_cluster(worker=1)
+        tasks = {"worker0": ({"seed": 0, "steps": 1}, cluster.tf_config(jobs, "worker", 0))}
+        with tempfile.TemporaryDirectory() as directory, \
+                mock.patch.object(tf2_multi_worker, "train_worker", crash):
+            with self.assertRaisesRegex(cluster.WorkerError,
+                                        "worker0 exited with code 3; the last .* its log"):
+                cluster.run_workers(tf2_multi_worker.__name__, "train_worker", tasks,
+                                    HP.timeout_seconds, directory)
+
+    def test_a_hung_worker_is_killed_at_its_time_bound(self):
+        jobs = cluster.local_cluster(worker=1)
+        tasks = {"worker0": ({"seed": 0, "steps": 1}, cluster.tf_config(jobs, "worker", 0))}
+        with tempfile.TemporaryDirectory() as directory, \
+                mock.patch.object(tf2_multi_worker, "train_worker", hang):
+            with self.assertRaisesRegex(cluster.WorkerError, "still running after 5 s"):
+                cluster.run_workers(tf2_multi_worker.__name__, "train_worker", tasks, 5,
+                                    directory)
