@@ -9,7 +9,7 @@
     tf1to2 diff EXAMPLE [--html PATH]
     tf1to2 convert-checkpoint (EXAMPLE | --tf2 MY_TF2.py [--tf1 MY_TF1.py]) TF1_CHECKPOINT OUT
     tf1to2 docs (build [--out DIR] | results | index)
-    tf1to2 benchmark [EXAMPLE ...] [--repeat N] [--steps N]
+    tf1to2 benchmark [EXAMPLE ... | --all] [--rounds N] [--steps N] [--json PATH] [--chart PATH]
 
 Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 on bad input,
 3 when a side raised (a crash is not a verdict; the error is printed in one line).
@@ -73,20 +73,26 @@ def _parser():
     diff.add_argument("--html", default=None, help="write a side-by-side HTML page here instead")
     convert.add_parser(commands)
     site.add_parser(commands)
-    timing = commands.add_parser("benchmark", help="time each side of the examples")
-    timing.add_argument("examples", nargs="*", help="examples to time (default: all)")
-    timing.add_argument("--repeat", type=int, default=3, help="timed runs per side (default: 3)")
+    timing = commands.add_parser("benchmark",
+                                 help="time one training step of each pair in every form")
+    timing.add_argument("examples", nargs="*",
+                        help="pairs to time (default: every benchmarked pair)")
+    timing.add_argument("--all", action="store_true", help="every benchmarked pair (the default)")
+    timing.add_argument("--rounds", type=int, default=5,
+                        help="timed rounds per form, interleaved (default: 5)")
     timing.add_argument("--steps", type=int, default=None,
-                           help="training steps (default: each example's own)")
+                        help="training steps per round (default: each pair's own)")
+    timing.add_argument("--json", default=None, metavar="PATH", help="also write the JSON here")
+    timing.add_argument("--chart", default=None, metavar="PATH",
+                        help="also write a PNG bar chart here (e.g. docs/speed.png)")
     return parser
 
 
 def _benchmark(args):
-    for name in args.examples:
-        examples.get(name)
-    if args.repeat < 1:
-        raise UserError(f"--repeat must be 1 or more, not {args.repeat}")
-    benchmark.run(args.examples, repeat=args.repeat, steps=args.steps)
+    if args.all and args.examples:
+        raise UserError("give example names or --all, not both")
+    benchmark.run(args.examples, rounds=args.rounds, steps=args.steps, json_path=args.json,
+                  chart_path=args.chart)
     return 0
 
 
