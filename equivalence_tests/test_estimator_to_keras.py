@@ -5,6 +5,8 @@ from unittest import mock
 
 import keras
 import numpy as np
+import pytest
+import tensorflow as tf
 
 from tf1to2 import examples
 from tf2_style import estimator_to_keras as tf2_estimator_to_keras
@@ -47,6 +49,13 @@ def test_registered_as_a_guide_that_cannot_run_its_tf1_side():
     assert not example.runnable and example.book == "idioms"
 
 
+def test_tf_estimator_is_gone():
+    """PITFALLS #26: TF 2.16 removed tf.estimator, also from compat.v1: no Estimator runs."""
+    assert not hasattr(tf, "estimator") and not hasattr(tf.compat.v1, "estimator")
+    with pytest.raises(AttributeError):
+        tf.compat.v1.estimator.Estimator
+
+
 def test_resumed_custom_loop_equals_an_uninterrupted_run():
     with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as crashed:
         uninterrupted, manager = tf2_estimator_to_keras.train_custom_loop(whole, seed=0)
@@ -61,8 +70,8 @@ def test_resumed_custom_loop_equals_an_uninterrupted_run():
 
 
 def test_planted_resumed_input_restarting_from_the_first_batch_is_caught():
-    # An Estimator's input_fn started the data afresh after a restart; here the steps after the
-    # checkpoint then see other batches than the uninterrupted run did.
+    # PITFALLS #43: an Estimator's input_fn started the data afresh after a restart; here the
+    # steps after the checkpoint then see other batches than the uninterrupted run did.
     def from_the_start(step):
         return tf2_estimator_to_keras.input_fn(training=True).repeat()
     with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as crashed:

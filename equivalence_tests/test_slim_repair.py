@@ -121,25 +121,30 @@ def with_tf1to2():
 
 
 def test_without_repair_slim_batch_norm_fails(without_tf1to2):
+    """PITFALLS #27 (the missing tf_keras.legacy_tf_layers) and PITFALLS #44 (ops.Tensor)."""
     assert without_tf1to2["default"] == MODULE_ERROR
     assert without_tf1to2["in_place"] == TENSOR_ERROR  # slim's own path: the second break
 
 
 def test_the_module_alias_repairs_the_default_path_only(without_tf1to2):
+    """The alias repairs PITFALLS #27; slim's own path still meets PITFALLS #44."""
     assert without_tf1to2["default+alias"] == "OK"
     assert without_tf1to2["in_place+alias"] == TENSOR_ERROR
 
 
 def test_ops_tensor_repairs_in_place_updates_with_a_python_flag(without_tf1to2):
+    """PITFALLS #44: restoring ops.Tensor repairs slim's own batch norm (Python flag)."""
     assert without_tf1to2["in_place+alias+tensor"] == "OK"
     assert without_tf1to2["in_place_placeholder+alias+tensor"] == COND_ERROR
 
 
 def test_the_three_repairs_together_make_every_path_work(without_tf1to2):
+    """PITFALLS #27 and #44 repaired, and the moved `cond`."""
     assert without_tf1to2["in_place_placeholder+all"] == "OK"
 
 
 def test_import_tf1to2_repairs_the_module_and_ops_tensor(with_tf1to2):
+    """`import tf1to2` repairs PITFALLS #27 and PITFALLS #44."""
     assert with_tf1to2["default"] == "OK"
     assert with_tf1to2["in_place"] == "OK"
 
