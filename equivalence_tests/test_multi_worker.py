@@ -2,16 +2,20 @@
 
 Every comparison starts real processes on 127.0.0.1 (a ps and two workers for TF1, two workers
 for TF2), each bounded by HP.timeout_seconds: a dead or hung worker fails the test with its log.
+The planted losses are data_parallel's (the same global batch of 50 over two replicas); the
+workers that unpickle them import test_data_parallel, whose modules cannot split a worker's CPU
+(tf1to2.cluster initialises a worker's devices first).
 """
 import functools
 import tempfile
 from unittest import mock
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from equivalence_tests.test_data_parallel import (per_replica_batch_as_global,
+                                                  replica_mean_loss, single_device)
 from tf1to2 import cluster, harness, testing
 from tf1to2.tolerances import distribute as dtol
 from tf1_style import multi_worker as tf1_multi_worker
@@ -20,19 +24,6 @@ from tf2_style import multi_worker as tf2_multi_worker
 HP = tf2_multi_worker.HP
 # The sides concatenate the workers' logits in worker order: worker i holds rows i, i + 2, ...
 WORKER_ORDER = np.r_[0:HP.global_batch_size:2, 1:HP.global_batch_size:2]
-
-
-def replica_mean_loss(labels, logits):
-    """A mean over the WORKER's shard (tf.reduce_mean), then summed by the all-reduce: 2x."""
-    return tf.reduce_mean(
-        keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True))
-
-
-def per_replica_batch_as_global(labels, logits):
-    """compute_average_loss told the worker's batch (25) as the global one: gradients 2x."""
-    per_example = keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
-    return tf.nn.compute_average_loss(per_example,
-                                      global_batch_size=HP.global_batch_size // HP.replicas)
 
 
 def contiguous_halves(strategy, images, labels):
@@ -72,9 +63,6 @@ class MultiWorkerTest(testing.EquivalenceTest):
 
     def test_both_sides_equal_one_device(self):
         # The reference of data_parallel: the mlp on ONE device, the whole global batch, SGD.
-        # Imported here: its module splits the CPU in two at import, which a worker process
-        # that unpickles this module's planted functions must not do.
-        from equivalence_tests.test_data_parallel import single_device
         reference = single_device(0, HP.steps)
         reference.outputs["logits"] = reference.outputs["logits"][WORKER_ORDER]
         report = self.report(0)

@@ -24,6 +24,7 @@ import time
 DEVICES = 2
 _PRISTINE = {}
 LOG_LINES = 40  # the tail of a dead worker's log shown in the error
+ONE_DEVICE = "TF1TO2_ONE_DEVICE"  # set in the environment of worker processes (not traces)
 
 
 class WorkerError(RuntimeError):
@@ -31,7 +32,16 @@ class WorkerError(RuntimeError):
 
 
 def two_cpus():
-    """True when this process has (or could still get) two logical CPU devices."""
+    """True when this process has (or could still get) two logical CPU devices.
+
+    Always False in a worker process that must keep one device (``ONE_DEVICE`` in its
+    environment): a MultiWorkerMirroredStrategy worker hangs with two logical CPUs, and the
+    modules a planted mistake's patch imports there (data_parallel splits the CPU at import)
+    must not split it. Initialising the devices first is no way out: the strategy must then
+    configure its collective ops and raises "must be configured at program startup".
+    """
+    if os.environ.get(ONE_DEVICE):
+        return False
     import tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
     if len(tf.config.get_logical_device_configuration(cpu) or ()) >= DEVICES:
@@ -63,11 +73,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def _environment(extra=None):
+def _environment(extra=None, devices=None):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
                TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("TF_CONFIG", None)
+    env.pop(ONE_DEVICE, None)
     env.update(extra or {})
+    env.update(devices or {})
     return env
 
 
@@ -89,7 +101,8 @@ def run_workers(module_name, function, tasks, timeout, directory, daemons=()):
             logs[task] = open(job + ".log", "wb")
             processes[task] = subprocess.Popen(
                 [sys.executable, "-m", "tf1to2.cluster", job], stdout=logs[task],
-                stderr=subprocess.STDOUT, env=_environment(environment), cwd=os.getcwd())
+                stderr=subprocess.STDOUT, cwd=os.getcwd(), env=_environment(
+                    environment, {} if function == "trace" else {ONE_DEVICE: "1"}))
         deadline = time.monotonic() + timeout
         waiting = [task for task in processes if task not in daemons]
         while waiting:
@@ -154,8 +167,8 @@ def _worker(job):
     """Entry point of a worker process: split the CPU, apply the patches, run, write the result."""
     with open(job + ".in", "rb") as file:
         spec = pickle.load(file)
-    if spec["function"] == "trace":  # a trace that needs two devices; MultiWorkerMirroredStrategy
-        two_cpus()                   # workers keep one (two logical CPUs make them hang)
+    if spec["function"] == "trace":  # a trace that needs two devices
+        two_cpus()
     import importlib
     module = importlib.import_module(spec["module"])
     for name, value in spec["patches"].items():
