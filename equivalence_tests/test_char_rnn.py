@@ -123,7 +123,8 @@ class CharRnnTest(testing.EquivalenceTest):
                 self.assertTrue(np.array_equal(value, random_values[name]), name)
 
     def test_mapping_layout(self):
-        # Each TF1 column block lands in its Keras gate block; the rows split at the input size.
+        # Each TF1 column block lands in its Keras gate block (PITFALLS #2); the rows split at
+        # the input size (PITFALLS #1); the forget bias goes into the f block (PITFALLS #3).
         units, inputs = 3, 2
         # Entry [row, column] = 10 * row + (TF1 gate number of the column).
         rows = np.arange(inputs + units, dtype=np.float32)[:, np.newaxis]
@@ -140,6 +141,7 @@ class CharRnnTest(testing.EquivalenceTest):
         self.assertEqual(gradient[::units].tolist(), [0, 6, 3, 9])
 
     def test_tf1_saver_checkpoint_loads_into_the_tf2_model(self):
+        # PITFALLS #20: a Saver checkpoint is keyed by name; it loads through the name map.
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "char_rnn.ckpt")
             trained = tf1_char_rnn.trace(seed=0, steps=3, generate_length=0, checkpoint_path=path)
@@ -157,6 +159,7 @@ class CharRnnTest(testing.EquivalenceTest):
             self.assertTrue(report.equivalent, report.table())
 
     def test_checkpoint_with_missing_or_extra_variables_is_refused(self):
+        # PITFALLS #20: the name map is checked against the checkpoint's keys, all or nothing.
         values = self.report(0).tf1.variables
         wrong = {name: value for name, value in values.items() if name != "dense/bias"}
         wrong["rnn/basic_lstm_cell/peephole"] = np.zeros(4, np.float32)
@@ -186,15 +189,31 @@ class CharRnnTest(testing.EquivalenceTest):
         """``assert_caught`` with a patch outside the TF2 module (the shared mapping, Keras)."""
         return self.assert_caught(quantity, patches=[patch], **kwargs)
 
+    def test_planted_kernel_copied_whole_is_refused(self):
+        # PITFALLS #1: BasicLSTMCell's kernel [57 + 32, 128] copied into Keras' kernel [57, 128]
+        # without splitting off the recurrent rows: the shapes do not match, and the copy is
+        # refused in one line before anything is written.
+        def whole(kernel):
+            kernel = mapping.reorder_lstm_gates(kernel, mapping.TF1_LSTM_GATES,
+                                                mapping.KERAS_LSTM_GATES)
+            return kernel, kernel[-kernel.shape[-1] // 4:]
+        with mock.patch.object(mapping, "lstm_kernel_to_keras", whole):
+            with self.assertRaisesRegex(UserError, r"rnn/basic_lstm_cell/kernel has shape "
+                                                   r"\[89, 128\], the model expects \[57, 128\]"):
+                harness.compare(self.EXAMPLE, seed=0, steps=0)
+
     def test_planted_gate_order_not_reordered_is_caught(self):
+        # PITFALLS #2: the columns split but left in TF1's order i, j, f, o.
         self.assert_caught_under(
             mock.patch.object(mapping, "KERAS_LSTM_GATES", mapping.TF1_LSTM_GATES),
             "outputs", steps=0)
 
     def test_planted_forget_bias_not_folded_in_is_caught(self):
+        # PITFALLS #3: BasicLSTMCell's constant forget_bias left out of the copied bias.
         self.assert_caught("outputs", steps=0, HP=dataclasses.replace(TEST_HP, forget_bias=0.0))
 
     def test_planted_forget_bias_added_to_the_gradient_is_caught(self):
+        # PITFALLS #3: the constant belongs to the values, not to their gradients.
         as_values = functools.partial(mapping.lstm_bias_to_tf1, forget_bias=TEST_HP.forget_bias)
         report = self.assert_caught_under(
             mock.patch.object(mapping, "lstm_bias_gradient_to_tf1", as_values), "gradients",
@@ -216,6 +235,7 @@ class CharRnnTest(testing.EquivalenceTest):
                                     atol=1e-6))
 
     def test_planted_hard_sigmoid_recurrent_activation_is_caught(self):
+        # PITFALLS #5: TF 1.x tf.keras LSTMs defaulted to hard_sigmoid; BasicLSTMCell is sigmoid.
         self.assert_caught("outputs", steps=0, HP=dataclasses.replace(
             TEST_HP, recurrent_activation="hard_sigmoid"))
 
