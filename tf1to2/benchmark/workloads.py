@@ -32,7 +32,7 @@ class Workload:
     name = ""
     book = "handbook"
     kind = "overhead"  # "overhead": per-step overhead dominates (goal 0.75); "compute": 1.00
-    steps = 100        # steps per round by default
+    steps = 50         # steps per round by default
     not_applicable = {}  # form name -> why it does not fit this pair
 
     @property
@@ -79,7 +79,7 @@ def tape_step(model, optimizer, loss_of_batch):
 
 class LinearRegression(Workload):
     """Full-batch gradient descent on five house prices (the "optimizer" variant)."""
-    name, steps = "linear_regression", 200
+    name, steps = "linear_regression", 100
     not_applicable = {"tf2_fit": "the handbook's model is two variables, not a Keras model",
                       "tf2_fit_k_steps": "as tf2_fit"}
 
@@ -132,7 +132,7 @@ class Mlp(MnistClassifier):
 
 
 class Cnn(MnistClassifier):
-    name, kind, steps = "cnn", "compute", 20
+    name, kind, steps = "cnn", "compute", 10
 
 
 class KerasPipeline(MnistClassifier):
@@ -185,7 +185,7 @@ class AgentStepper:
 
 
 class CharRnn(Workload):
-    name, kind, steps = "char_rnn", "compute", 10
+    name, kind, steps = "char_rnn", "compute", 5
     not_applicable = {
         "tf2_fit": "the model returns logits, LSTM outputs and state: fit would need a wrapper",
         "tf2_fit_k_steps": "as tf2_fit"}
