@@ -11,7 +11,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from tf1to2 import harness, mapping, rnn_layouts, testing
+from tf1to2 import harness, layouts, mapping, rnn_layouts, testing
+from tf1to2.errors import UserError
 from tf1to2.hparams import rnn as rnn_hparams
 from tf1_style import rnn_cells as tf1_rnn_cells
 from tf2_style import rnn_cells as tf2_rnn_cells
@@ -149,7 +150,24 @@ class RnnCellsTest(FastRnnTests, testing.EquivalenceTest):
         self.assert_caught("outputs", steps=0, PeepholeLSTMCell=OutputPeepholeOnOldC)
 
     def test_planted_forget_bias_not_folded_in_is_caught(self):
+        # PITFALLS #3: LSTMCell's constant forget_bias left out of the copied bias.
         self.assert_caught("outputs", steps=0, HP=dataclasses.replace(HP, forget_bias=0.0))
+
+    def test_planted_lstm_gate_order_not_reordered_is_caught(self):
+        # PITFALLS #2: the columns left in TF1's order i, j, f, o (the map reorders them through
+        # the shared tf1to2.mapping order, planted there).
+        report = self.assert_caught("outputs", steps=0, patches=[mock.patch.object(
+            mapping, "KERAS_LSTM_GATES", mapping.TF1_LSTM_GATES)])
+        self.assertTrue(report.check("variables").ok)  # the map reads back what it wrote
+
+    def test_planted_kernel_split_at_units_instead_of_num_proj_is_refused(self):
+        # PITFALLS #1 with a projection: the recurrent input is the projected h, so LSTMCell's
+        # kernel [32 (the GRU's outputs) + 16, 128] has 16 recurrent rows; BasicLSTMCell's split
+        # (units = 32 rows) leaves a kernel [16, 128] the Keras cell cannot take: refused.
+        with mock.patch.object(rnn_layouts, "projected_lstm", layouts.lstm):
+            with self.assertRaisesRegex(UserError, r"lstm/lstm_cell/kernel has shape \[48, 128\], "
+                                                   r"the model expects \[32, 128\]"):
+                harness.compare(self.EXAMPLE, seed=0, steps=0)
 
     def test_without_peepholes_and_projection_the_cell_is_keras_lstmcell(self):
         # What Keras can express: the custom cell without its two extras computes exactly what
