@@ -1,5 +1,6 @@
 """batch_norm_layers: tf.layers.batch_normalization + UPDATE_OPS vs Keras 3 BatchNormalization."""
 import dataclasses
+import types
 from unittest import mock
 
 import numpy as np
@@ -60,6 +61,16 @@ class BatchNormLayersTest(testing.EquivalenceTest):
                                           report.tf1.variables[name])
         # The training-mode losses do not see it: batch statistics are used there.
         self.assertTrue(report.check("losses").ok)
+
+    def test_planted_tf1_build_without_python_random_seed_is_caught(self):
+        # PITFALLS #18: tf_keras (behind tf.layers) draws its initialisers' seeds from Python's
+        # random, which no TensorFlow seed reaches: the TF1 program without random.seed(seed)
+        # starts from other weights than Keras 3 seeded alike, at every run.
+        self.assertTrue(self.report(0).equivalent, self.report(0).table())
+        with mock.patch.object(tf1_bn, "random", types.SimpleNamespace(seed=lambda seed: None)):
+            report = harness.compare(self.EXAMPLE, seed=0, steps=0)
+        self.assertFalse(report.check("variables").ok, report.table())
+        self.assertGreater(report.check("variables").max_abs_diff, 0.1)
 
     def test_planted_training_flag_left_at_inference_is_caught(self):
         # model(x) in the train step: Keras 3 normalises by the moving averages and never
