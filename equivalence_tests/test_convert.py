@@ -34,6 +34,8 @@ def tf1_checkpoint(name, directory, seed=0, steps=2):
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in HEAVY
                                   else name for name in convert.GLUE])
 def test_converted_checkpoint_resumes_training_equivalently(name, tmp_path, capsys):
+    """PITFALLS #20: a Saver's name-keyed checkpoint, through the name map, into the object-keyed
+    Keras files; training resumed from them on both sides stays equivalent."""
     values, _ = tf1_checkpoint(name, tmp_path)
     out = tmp_path / "out"
     assert convert.main([name, str(tmp_path / "model.ckpt"), str(out)]) == 0
@@ -88,6 +90,7 @@ def _refused(capsys, tmp_path, argv, message):
     (lambda values: values.pop("dense/bias/Adam_1"), "missing dense/bias/Adam_1"),
 ])
 def test_mismatched_checkpoint_is_refused(mlp_checkpoint, tmp_path, capsys, change, message):
+    """PITFALLS #20: the checkpoint's keys must be the name map's, each of its shape."""
     values = dict(mlp_checkpoint[0])
     change(values)
     convert.write_tf1_checkpoint(values, tmp_path / "bad" / "model.ckpt")
