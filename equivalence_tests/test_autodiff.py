@@ -76,6 +76,7 @@ class AutodiffTest(testing.EquivalenceTest):
         self.assertEqual(report.tf1.outputs["hessian_of_w"][0, 1], 2.0)
 
     def test_planted_non_persistent_tape_is_caught(self):
+        # PITFALLS #23: a non-persistent tape asked twice.
         def gradients_one_source_at_a_time(w1, w2):
             with tf.GradientTape() as tape:
                 z = tf2_autodiff.f(w1, w2)

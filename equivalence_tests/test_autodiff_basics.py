@@ -65,6 +65,7 @@ class AutodiffBasicsTest(testing.EquivalenceTest):
         self.assertEqual(report.tf2.gradients["input_var"], 6.0)  # a variable needs no watch
 
     def test_planted_single_tape_for_second_derivative_is_caught(self):
+        # PITFALLS #23: second order needs nested tapes.
         def speed_and_acceleration(time):
             with tf.GradientTape(persistent=True) as tape:
                 position = tf2_autodiff_basics.position_at(time)
@@ -76,6 +77,7 @@ class AutodiffBasicsTest(testing.EquivalenceTest):
         self.assertIn("acceleration: NaN/inf differ", report.check("outputs").detail)
 
     def test_planted_non_persistent_hessian_tape_is_caught(self):
+        # PITFALLS #23: a non-persistent tape asked twice.
         def gradients_and_hessian(w1, w2):
             with tf.GradientTape() as hessian_tape:
                 with tf.GradientTape() as jacobian_tape:
@@ -89,6 +91,7 @@ class AutodiffBasicsTest(testing.EquivalenceTest):
         self.assertRegex(report.error, "TF2 side raised RuntimeError: .*non-persistent")
 
     def test_planted_zero_for_unconnected_gradient_is_caught(self):
+        # PITFALLS #23: tf.gradients' None for an unconnected variable.
         # TF1 says None (not connected) for d²f/dw2²; a 0 in its place must fail the check.
         def gradients_and_hessian(w1, w2):
             with tf.GradientTape(persistent=True) as hessian_tape:

@@ -51,6 +51,7 @@ class BatchNormLayersTest(testing.EquivalenceTest):
         self.assertTrue(report.equivalent, report.table())
 
     def test_planted_tf1_update_ops_not_run_is_caught(self):
+        # PITFALLS #15: UPDATE_OPS never run.
         # The train op without tf.control_dependencies(UPDATE_OPS): the moving averages keep
         # their initial values (mean 0, variance 1), so inference normalises by those.
         report = self.tf1_mistake(build_train_step=without_update_ops)
@@ -85,6 +86,7 @@ class BatchNormLayersTest(testing.EquivalenceTest):
         self.assertTrue(report.check("losses").ok)  # only the moving averages differ
 
     def test_planted_frozen_batch_norm_is_caught(self):
+        # PITFALLS #16: a frozen Keras 3 batch norm runs in inference mode.
         # Keras 3: a BatchNormalization with trainable=False runs in inference mode even when
         # called with training=True (tf.layers' did not): freezing it for fine-tuning changes
         # the forward pass, not only which weights train.

@@ -230,6 +230,7 @@ class CharRnnTest(testing.EquivalenceTest):
         self.assertGreater(np.abs(tf2_outputs[:, 1] - tf1_outputs[:, 1]).max(), 1e-2)
 
     def test_planted_final_state_read_as_c_h_is_caught(self):
+        # PITFALLS #4: Keras returns the state [h, c], TF1 (c, h).
         report = self.assert_caught("outputs", steps=0, CharRNN=FinalStateReadAsCH)
         self.assertTrue(np.allclose(report.tf2.outputs["state_c"], report.tf1.outputs["state_h"],
                                     atol=1e-6))
@@ -263,6 +264,7 @@ class CharRnnTest(testing.EquivalenceTest):
         tracing.assert_adam_mistakes_caught(self, seed, tf2_char_rnn.HP)
 
     def test_planted_keras_default_adam_epsilon_is_caught(self):
+        # PITFALLS #7: Keras' Adam epsilon 1e-7 against TF1's 1e-8.
         self.assert_caught("trajectory", HP=dataclasses.replace(TEST_HP, adam_epsilon=1e-7))
 
 

@@ -59,6 +59,7 @@ class CnnTest(testing.EquivalenceTest):
         self.assert_caught("outputs", steps=1, CNN=ChannelsFirstFlatten)
 
     def test_planted_keras_default_adam_epsilon_is_caught(self):
+        # PITFALLS #7: Keras' Adam epsilon 1e-7 against TF1's 1e-8.
         report = self.assert_caught("outputs", steps=1, HP=dataclasses.replace(
             tf2_cnn.HP, adam_epsilon=keras.optimizers.Adam().epsilon))
         self.assertGreater(report.check("outputs").max_abs_diff,
@@ -69,11 +70,13 @@ class CnnTest(testing.EquivalenceTest):
             tf2_cnn.HP, learning_rate=1.1e-3))
 
     def test_planted_softmax_then_crossentropy_is_caught(self):
+        # PITFALLS #11: the loss taken on probabilities.
         def on_probabilities(labels, logits):
             return keras.losses.SparseCategoricalCrossentropy()(labels, tf.nn.softmax(logits))
         self.assert_caught("loss", steps=1, compute_loss=on_probabilities)
 
     def test_planted_forgotten_metric_reset_is_caught(self):
+        # PITFALLS #17: a metric not reset between evaluations.
         self.assert_caught("metrics", steps=3, evaluate=forgetful_evaluate)
 
 

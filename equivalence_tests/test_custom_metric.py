@@ -69,6 +69,7 @@ class CustomMetricTest(testing.EquivalenceTest):
                                 {labels: [1], logits: np.eye(HP.classes)[[1]]})
 
     def test_planted_forgotten_reset_is_caught(self):
+        # PITFALLS #17: a metric not reset between streams.
         def evaluate_without_reset(metrics, batches):
             running = {name: [metric.result().numpy()] for name, metric in metrics.items()}
             for batch_labels, batch_logits in batches:

@@ -90,6 +90,7 @@ class CustomTrainingLoopTest(testing.EquivalenceTest):
         self.assertGreater(np.abs(tf1[0] - tf2[0]).max(), 1e-3)
 
     def test_planted_adam_instead_of_nadam_is_caught(self):
+        # PITFALLS #10: compat.v1.train has no Nadam.
         def build_optimizer():
             return keras.optimizers.Adam(learning_rate=tf2_loop.HP.learning_rate,
                                          epsilon=tf2_loop.HP.epsilon)
@@ -105,6 +106,7 @@ class CustomTrainingLoopTest(testing.EquivalenceTest):
                                    rtol=1e-6)
 
     def test_planted_l2_factor_of_two_is_caught(self):
+        # PITFALLS #13: slim's l2 scale copied into Keras' l2.
         # keras.regularizers.l2(2 · 0.05): the slim scale copied as it is.
         report = self.assert_caught("loss", HP=dataclasses.replace(tf2_loop.HP,
                                                                    l2=2 * tf2_loop.HP.l2))
@@ -126,6 +128,7 @@ class CustomTrainingLoopTest(testing.EquivalenceTest):
         self.assertTrue(report.check("outputs").ok)
 
     def test_planted_metric_not_reset_per_epoch_is_caught(self):
+        # PITFALLS #17: a metric not reset per epoch.
         def build_metrics():
             return {"mean_loss": NeverResetMean(name="mean_loss"),
                     "mean_absolute_error": NeverResetMeanAbsoluteError(

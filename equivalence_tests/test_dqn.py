@@ -115,6 +115,7 @@ class DqnTest(testing.EquivalenceTest):
         self.assertTrue(report.check("loss").ok)  # the same loss value, a different gradient
 
     def test_planted_float64_rewards_is_caught(self):
+        # PITFALLS #29: the same values in another dtype.
         # TF1's float32 placeholder casts a float64 feed silently; in a tf.function the float64
         # rewards meet float32 Q-values and AddV2 refuses them. With gamma = 1 the silent cast
         # costs nothing (r + max Q is exact in float32), so the refusal is what catches it.
@@ -134,10 +135,12 @@ class DqnTest(testing.EquivalenceTest):
         self.assertAlmostEqual(float(ratio), 1 / rl.ACTIONS, places=5)
 
     def test_planted_default_adam_epsilon_is_caught(self):
+        # PITFALLS #7: Keras' Adam epsilon 1e-7 against TF1's 1e-8.
         self.assert_caught("trajectory", build_optimizer=lambda: keras.optimizers.Adam(
             learning_rate=HP.learning_rate))
 
     def test_planted_batch_read_inside_tf_function_is_caught(self):
+        # PITFALLS #22: a Python attribute read once, at trace time.
         self.assert_caught("losses", Agent=BatchReadInsideFunction)
 
     def test_planted_wrong_gamma_is_caught(self):

@@ -59,6 +59,7 @@ class HuberLossTest(testing.EquivalenceTest):
         self.assertIn("weighted", loss)
 
     def test_planted_keras_default_reduction_with_sample_weights_is_caught(self):
+        # PITFALLS #12: sum_over_batch_size against SUM_BY_NONZERO_WEIGHTS.
         def default_reduction(y_true, y_pred, sample_weight=None):
             return tf2_huber.HuberLoss(tf2_huber.HUBER.threshold)(y_true, y_pred, sample_weight)
         report = self.assert_caught("loss", compute_loss=default_reduction)

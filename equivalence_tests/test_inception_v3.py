@@ -153,6 +153,7 @@ class InceptionV3MapTest(unittest.TestCase):
                 self.assertTrue(np.all(value == float(name.endswith("moving_variance"))), name)
 
     def test_planted_keras_default_initialiser_is_caught(self):
+        # PITFALLS #28: an initialiser mistake the copied weights hide.
         # Keras' own glorot_uniform has variance 2 / (fan_in + fan_out), not 2 / fan_in: for
         # the first 3x3 conv (fans 27 and 288) its spread is 3.4x smaller than slim's.
         shape = self.slim_shapes["InceptionV3/Conv2d_1a_3x3/weights"]
@@ -186,11 +187,13 @@ class InceptionV3Test(testing.EquivalenceTest):
         self.assert_caught("outputs", random_start=False, tf1_names=swapped_convs)
 
     def test_planted_training_flag_left_on_is_caught(self):
+        # PITFALLS #16: batch norm left in training mode.
         build_model = tf2_inception.build_model
         self.assert_caught("outputs", random_start=True,
                            build_model=lambda images: AlwaysTraining(build_model(images)))
 
     def test_planted_keras_default_initialisers_are_caught(self):
+        # PITFALLS #28: initialiser mistakes the copied weights hide.
         # keras.applications' own glorot_uniform kernels instead of slim's He initialiser.
         build_model = tf2_inception.build_model
 

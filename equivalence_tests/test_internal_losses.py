@@ -86,6 +86,7 @@ class InternalLossesTest(testing.EquivalenceTest):
         self.assertIn(model.reconstruction_mean, model.metrics)
 
     def test_planted_internal_loss_left_out_is_caught(self):
+        # PITFALLS #14: model.losses left out of a custom loop's loss.
         report = self.assert_caught("loss", compute_loss=loss_without_internal_losses)
         self.assertFalse(report.check("gradients").ok)  # the reconstruction layer's gradient: 0
 
@@ -94,9 +95,11 @@ class InternalLossesTest(testing.EquivalenceTest):
                                                           reconstruction_weight=1.0))
 
     def test_planted_metric_not_reset_is_caught(self):
+        # PITFALLS #17: a metric not reset.
         self.assert_caught("metrics", evaluate=evaluate_without_reset)
 
     def test_planted_reconstruction_built_in_call_is_caught(self):
+        # PITFALLS #21: a layer created in call, new weights per call.
         # Eager calls only (steps=0): in the tf.function train step, Keras' new variables on the
         # second trace raise "tf.function only supports singleton tf.Variables".
         report = self.assert_caught("loss", steps=0,

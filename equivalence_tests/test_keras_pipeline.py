@@ -97,10 +97,12 @@ class KerasPipelineSequentialTest(UsesKerasApi, testing.EquivalenceTest):
         self.assertGreater(report.check("losses").max_abs_diff, 0.1)
 
     def test_planted_default_adam_epsilon_is_caught(self):
+        # PITFALLS #7: Keras' Adam epsilon 1e-7 against TF1's 1e-8.
         report = self.assert_caught("trajectory", HP=dataclasses.replace(HP, adam_epsilon=1e-7))
         self.assertGreater(report.check("trajectory").max_abs_diff, 1e-3)
 
     def test_planted_softmax_output_with_from_logits_is_caught(self):
+        # PITFALLS #11: probabilities where the loss expects logits.
         build_model = tf2_keras_pipeline.build_model
 
         def build_model_with_softmax(images):

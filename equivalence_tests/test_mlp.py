@@ -64,6 +64,7 @@ class MlpTest(testing.EquivalenceTest):
         self.assertTrue(report.check("losses").ok)
 
     def test_planted_keras_default_adam_epsilon_is_caught(self):
+        # PITFALLS #7: Keras' Adam epsilon 1e-7 against TF1's 1e-8.
         report = self.assert_caught("trajectory", HP=dataclasses.replace(
             tf2_mlp.HP, adam_epsilon=keras.optimizers.Adam().epsilon))
         self.assertFalse(report.check("outputs").ok)  # already after the first step
@@ -75,6 +76,7 @@ class MlpTest(testing.EquivalenceTest):
         self.assertEqual(keras.optimizers.Adam().epsilon, 1e-7)
 
     def test_planted_forgotten_metric_reset_is_caught(self):
+        # PITFALLS #17: a metric not reset between evaluations.
         report = self.assert_caught("metrics", evaluate=forgetful_evaluate)
         self.assertGreater(report.check("metrics").max_abs_diff, 0.1)
 

@@ -157,6 +157,7 @@ class PlantedOptimizerMistakesTest(testing.EquivalenceTest):
             keras.optimizers.Adagrad(HP.learning_rate, initial_accumulator_value=0.0))))
 
     def test_planted_epsilon_outside_the_square_root_is_caught(self):
+        # PITFALLS #9: RMSProp's epsilon sits inside the root in TF1.
         # Adadelta's first steps are sqrt(ε)·g / sqrt(E[g²] + ε): ε outside the root makes the
         # numerator ε instead of sqrt(ε), 1e-8 instead of 1e-4.
         self.assert_caught("trajectory", build_optimizer=replacing("Adadelta", lambda: (
@@ -164,5 +165,6 @@ class PlantedOptimizerMistakesTest(testing.EquivalenceTest):
                                    epsilon=HP.adadelta_epsilon))))
 
     def test_planted_keras_default_adadelta_epsilon_is_caught(self):
+        # PITFALLS #10: Adadelta's defaults differ.
         self.assert_caught("trajectory", build_optimizer=replacing("Adadelta", lambda: (
             keras.optimizers.Adadelta(HP.adadelta_learning_rate, rho=HP.adadelta_rho))))

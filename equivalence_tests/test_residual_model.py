@@ -65,6 +65,7 @@ class ResidualModelTest(testing.EquivalenceTest):
             self.assertEqual(len(v1.trainable_variables()), 4 * 4)
 
     def test_planted_unshared_block_is_caught(self):
+        # PITFALLS #21: a 'shared' block that is not shared.
         report = self.assert_caught("outputs", ResidualRegressor=UnsharedRegressor)
         self.assertGreater(report.check("outputs").max_abs_diff, 1.0)
 

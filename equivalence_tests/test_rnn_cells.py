@@ -126,6 +126,7 @@ class RnnCellsTest(FastRnnTests, testing.EquivalenceTest):
         self.assertGreater(np.abs(outputs[True] - outputs[False]).max(), 1e-2)
 
     def test_planted_gru_reset_after_left_at_keras_default_is_caught(self):
+        # PITFALLS #6: Keras' GRU defaults to reset_after=True.
         self.assert_caught("outputs", steps=0,
                            HP=dataclasses.replace(HP, gru_reset_after=True))
 
@@ -140,6 +141,7 @@ class RnnCellsTest(FastRnnTests, testing.EquivalenceTest):
         return report
 
     def test_planted_gru_gate_order_not_reordered_is_caught(self):
+        # PITFALLS #6: TF1's GRU gates r, u against Keras' z, r, h.
         # TF1's gates/kernel holds r then u; Keras wants z (= u) first.
         self.assert_caught_in_layouts("outputs",
                                       KERAS_GRU_GATES=("reset", "update", "candidate"))

@@ -91,6 +91,7 @@ class SavedModelExportTest(testing.EquivalenceTest):
                       report.check("metrics").detail)
 
     def test_planted_training_mode_batch_norm_in_export_is_caught(self):
+        # PITFALLS #16: the export's batch norm left in training mode.
         report = self.assert_caught("outputs", serving_signature=training_mode_serving_signature)
         self.assertGreater(report.check("outputs").max_abs_diff, 0.1)
         self.assertTrue(report.check("trajectory").ok)

@@ -38,6 +38,7 @@ class SimpleDenseTest(testing.EquivalenceTest):
         self.assertTrue(report.check("outputs").ok)  # the copied weights hide it elsewhere
 
     def test_planted_glorot_uniform_is_caught(self):
+        # PITFALLS #28: an initialiser mistake the copied weights hide.
         # Keras Dense's default has nearly the same std here (sqrt(2 / 816) = 0.0495): only the
         # shape of the distribution tells it apart.
         report = self.assert_caught("metrics",

@@ -61,6 +61,7 @@ class SlimCnnTest(testing.EquivalenceTest):
                 harness.compare(self.EXAMPLE)
 
     def test_planted_training_flag_left_at_inference_is_caught(self):
+        # PITFALLS #16: the train step without training=True.
         report = self.assert_caught("losses", SlimCNN=AtInference)
         self.assertFalse(report.check("trajectory").ok)
 

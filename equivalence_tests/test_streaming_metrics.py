@@ -115,6 +115,7 @@ class StreamingMetricsTest(testing.EquivalenceTest):
         self.assertTrue(np.isnan(tf2_metrics.HuberMetric(2.0).result().numpy()))
 
     def test_planted_forgotten_reset_is_caught(self):
+        # PITFALLS #17: a metric not reset between streams.
         def without_reset(metric, batches):
             running = []
             for batch in batches:
@@ -124,6 +125,7 @@ class StreamingMetricsTest(testing.EquivalenceTest):
         self.assert_caught("metrics", evaluate=without_reset)
 
     def test_planted_v1_nonzero_semantics_kept_is_caught(self):
+        # PITFALLS #17: v1 precision's bool cast kept.
         # Keeping what v1 precision did to raw probabilities (every one a positive) by a
         # threshold of 0 changes the classifier's precision; the book's 0/1 predictions agree.
         report = self.assert_caught("metrics", HP=dataclasses.replace(HP, threshold=0.0))

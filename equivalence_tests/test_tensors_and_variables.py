@@ -72,6 +72,7 @@ class TensorsAndVariablesTest(testing.EquivalenceTest):
                                       [[1, 2], [0, 0], [5, 7]])
 
     def test_planted_numpy_array_made_float32_is_caught(self):
+        # PITFALLS #29: the same values in another dtype.
         def as_float32(a):
             a = tf.constant(a, dtype=tf.float32)
             return {"constant": a, "square": tf.square(a), "sqrt": tf.sqrt(a)}

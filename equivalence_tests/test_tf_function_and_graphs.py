@@ -72,6 +72,7 @@ class TfFunctionAndGraphsTest(testing.EquivalenceTest):
         self.assertEqual(outputs["python_runs"]["scale_by_random"], 1 + 3)
 
     def test_planted_missing_input_signature_is_caught(self):
+        # PITFALLS #22: a new trace per input shape.
         # One trace per new shape: cube's Python code runs 4 times (three float32 shapes,
         # float64) where the placeholders of unknown shape need 2 graphs.
         report = self.assert_caught("outputs", compile_function=without_input_signature)
@@ -87,6 +88,7 @@ class TfFunctionAndGraphsTest(testing.EquivalenceTest):
         self.assertEqual(tf_cube.experimental_get_tracing_count(), 1)
 
     def test_planted_python_range_loop_is_caught(self):
+        # PITFALLS #42: a Python range loop unrolled at trace time.
         report = self.assert_caught("outputs", add_10_loop=tf2_graphs.add_10_unrolled)
         self.assertIn("python_runs", str(report.tf2.outputs.keys()))
         self.assertEqual(sum(report.tf2.outputs["ops/add_10_loop"].values()), 0)

@@ -152,6 +152,7 @@ class Vgg16MapTest(unittest.TestCase):
                                    delta=3 / math.sqrt(sample.size) + 1e-3, msg=name)
 
     def test_planted_dense_fc1_initialiser_is_caught(self):
+        # PITFALLS #28: an initialiser mistake the copied weights hide.
         # Keras' own fc1 initialiser: Glorot over a Dense kernel [25088, 4096] counts fans
         # 49x smaller than slim's fc6 conv: its values spread 2.8x wider.
         fc6 = self.slim_shapes["vgg_16/fc6/weights"]
@@ -182,11 +183,13 @@ class Vgg16Test(testing.EquivalenceTest):
         self.assert_caught("outputs", random_start=False, tf1_names=fc6_flattened_channels_first)
 
     def test_planted_keras_l2_factor_is_caught(self):
+        # PITFALLS #13: slim's l2 scale copied into Keras' L2.
         # keras.regularizers.L2(s) for slim.l2_regularizer(s): twice the weight decay.
         self.assert_caught("loss", random_start=False, HP=dataclasses.replace(
             HP, weight_decay=2 * HP.weight_decay))
 
     def test_planted_keras_fc1_initialiser_is_caught(self):
+        # PITFALLS #28: an initialiser mistake the copied weights hide.
         # Keras' own fc1 (Glorot over Dense fans) instead of slim's fc6 (over conv fans).
         build_model = tf2_vgg16.build_model
 
