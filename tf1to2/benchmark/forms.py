@@ -177,6 +177,27 @@ class FunctionXLA(Function):
     name, description, xla = "tf2_function_xla", "TF2 tf.function(jit_compile=True) step", True
 
 
+class FunctionXLAUpdate(Function):
+    """tf.function step whose optimizer update alone is an XLA-compiled function: the forward
+    and backward pass keep TensorFlow's kernels, the update's elementwise ops fuse into one."""
+    name = "tf2_function_xla_update"
+    description = "TF2 tf.function step, optimizer update in a nested jit_compile=True function"
+
+    def setup(self):
+        if self.model.apply is None:
+            raise NotApplicable("the workload does not split its step into gradients and update")
+        apply = tf.function(self.model.apply, jit_compile=True)
+        gradients = self.model.gradients
+
+        def step(*batch):
+            self.traces += 1
+            loss, step_gradients = gradients(*batch)
+            apply(step_gradients)
+            return loss
+        self.counted = step
+        super().setup()
+
+
 class Steps(TF2Form):
     """k steps per call: a `tf.range` loop inside one tf.function over pre-stacked batches."""
     name = "tf2_k_steps"
@@ -216,15 +237,17 @@ class Fit(TF2Form):
 
     @property
     def description(self):
-        return f"TF2 compile/fit, steps_per_execution={self.steps_per_call}, jit_compile=False"
+        return (f"TF2 compile/fit, steps_per_execution={self.steps_per_call}, "
+                f"jit_compile={self.xla}")
 
     def setup(self):
+        self.traces = None  # fit traces its own train function, not the counted step
         if self.model.keras_model is None:
             raise NotApplicable("the pair's model is not one Keras model taking the batch's "
                                 "first array and returning what its loss takes")
         self.model.keras_model.compile(optimizer=self.model.optimizer, loss=self.model.loss,
                                        steps_per_execution=self.steps_per_call,
-                                       jit_compile=False)
+                                       jit_compile=self.xla)
         self.x, self.y = (np.concatenate(column) for column in zip(*self.batches))
         self.batch_size = len(self.batches[0][0])
 
@@ -234,8 +257,16 @@ class Fit(TF2Form):
         return None  # fit logs the epoch's running mean, not each step's loss
 
 
+class FitXLA(Fit):
+    name, xla = "tf2_fit_xla", True
+
+
 class FitSteps(Fit):
     name = "tf2_fit_k_steps"
+
+
+class FitStepsXLA(Fit):
+    name, xla = "tf2_fit_k_steps_xla", True
 
 
 def stack(batches):
@@ -244,4 +275,6 @@ def stack(batches):
 
 
 # Every form in the order a round runs them (the TF1 loop first: it is the reference).
-FORMS = (TF1Loop, TF1Dataset, Eager, Function, FunctionXLA, Steps, StepsXLA, Fit, FitSteps)
+FORMS = (TF1Loop, TF1Dataset, Eager, Function, FunctionXLA, FunctionXLAUpdate, Steps, StepsXLA,
+         Fit, FitXLA, FitSteps, FitStepsXLA)
+K_STEP_FORMS = (Steps, StepsXLA, FitSteps, FitStepsXLA)  # the others take one step per call

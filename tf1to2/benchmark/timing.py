@@ -77,8 +77,7 @@ def measure(workload, example, steps, rounds, seed=0, form_classes=None, largest
     results, active = {}, []
     reference = None
     for form_class in classes:
-        calls = k if form_class in (forms_module.Steps, forms_module.StepsXLA,
-                                    forms_module.FitSteps) else 1
+        calls = k if form_class in forms_module.K_STEP_FORMS else 1
         form = form_class(workload, seed, batches, calls)
         result = results[form.name] = {"form": form.name, "side": form.side,
                                        "description": form.description,

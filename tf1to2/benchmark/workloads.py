@@ -26,6 +26,8 @@ class TF2Model:
     loss: typing.Callable = None
     trainable: list = None  # the variables the optimizer updates (default: keras_model's)
     eager_step: typing.Callable = None  # where ``step`` calls tf.functions: one that does not
+    gradients: typing.Callable = None   # step's halves: (*batch) -> (loss, gradients) ...
+    apply: typing.Callable = None       # ... and (gradients) -> None, the optimizer update
 
 
 class Workload:
@@ -65,14 +67,24 @@ def _trainable(model):
 
 
 def tape_step(model, optimizer, loss_of_batch):
-    """The pairs' TF2 step: loss under a GradientTape, gradients applied by the optimizer."""
-    def step(*batch):
+    """The pairs' TF2 step: loss under a GradientTape, gradients applied by the optimizer.
+
+    Also returns its two halves, ``gradients(*batch) -> (loss, gradients)`` and
+    ``apply(gradients)``, for the form that compiles only the update with XLA.
+    """
+    def gradients(*batch):
         with tf.GradientTape() as tape:
             loss = loss_of_batch(*batch)
-        variables = model.trainable_variables
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, tape.gradient(loss, model.trainable_variables)
+
+    def apply(gradients):
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+
+    def step(*batch):
+        loss, step_gradients = gradients(*batch)
+        apply(step_gradients)
         return loss
-    return step
+    return step, gradients, apply
 
 
 # --- the TensorFlow handbook ------------------------------------------------------------------
@@ -81,7 +93,8 @@ class LinearRegression(Workload):
     """Full-batch gradient descent on five house prices (the "optimizer" variant)."""
     name, steps = "linear_regression", 100
     not_applicable = {"tf2_fit": "the handbook's model is two variables, not a Keras model",
-                      "tf2_fit_k_steps": "as tf2_fit"}
+                      "tf2_fit_xla": "as tf2_fit", "tf2_fit_k_steps": "as tf2_fit",
+                      "tf2_fit_k_steps_xla": "as tf2_fit"}
 
     def batches(self, seed, count):
         return [data.house_prices()] * count
@@ -121,10 +134,10 @@ class MnistClassifier(Workload):
         _, tf2_side = self.modules()
         model = tf2_side.build_model(first_batch[0])
         optimizer = tf2_side.build_optimizer()
-        step = tape_step(model, optimizer,
-                         lambda images, labels: tf2_side.compute_loss(labels, model(images)))
+        step, gradients, apply = tape_step(
+            model, optimizer, lambda images, labels: tf2_side.compute_loss(labels, model(images)))
         return TF2Model(step, tf2_side.tf1_names(model), optimizer, model,
-                        tf2_side.compute_loss)
+                        tf2_side.compute_loss, gradients=gradients, apply=apply)
 
 
 class Mlp(MnistClassifier):
@@ -146,7 +159,8 @@ class Dqn(Workload):
         "tf1_dataset": "the TF1 update is two Session.runs with numpy targets in between "
                        "(Agent.update): a tf.data iterator cannot feed it without rewriting it",
         "tf2_fit": "the loss takes the actions and targets computed from the next states",
-        "tf2_fit_k_steps": "as tf2_fit"}
+        "tf2_fit_xla": "as tf2_fit", "tf2_fit_k_steps": "as tf2_fit",
+        "tf2_fit_k_steps_xla": "as tf2_fit"}
 
     def batches(self, seed, count):
         return [tuple(batch) for batch in rl.check_batches(seed, count, hparams.DQN)]
@@ -188,7 +202,8 @@ class CharRnn(Workload):
     name, kind, steps = "char_rnn", "compute", 5
     not_applicable = {
         "tf2_fit": "the model returns logits, LSTM outputs and state: fit would need a wrapper",
-        "tf2_fit_k_steps": "as tf2_fit"}
+        "tf2_fit_xla": "as tf2_fit", "tf2_fit_k_steps": "as tf2_fit",
+        "tf2_fit_k_steps_xla": "as tf2_fit"}
 
     def batches(self, seed, count):
         corpus = data.nietzsche()
@@ -206,10 +221,10 @@ class CharRnn(Workload):
         _, tf2_side = self.modules()
         model = tf2_side.build_model(first_batch[0], data.nietzsche().num_chars)
         optimizer = tf2_side.build_optimizer()
-        step = tape_step(model, optimizer,
-                         lambda X, y: tf2_side.compute_loss(y, model(X)[0]))
+        step, gradients, apply = tape_step(
+            model, optimizer, lambda X, y: tf2_side.compute_loss(y, model(X)[0]))
         return TF2Model(step, tf2_side.tf1_names(model), optimizer,
-                        trainable=model.trainable_variables)
+                        trainable=model.trainable_variables, gradients=gradients, apply=apply)
 
 
 WORKLOADS = {workload.name: workload() for workload in
