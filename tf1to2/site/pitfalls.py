@@ -44,11 +44,11 @@ PITFALLS = {
     35: ("An empty mean: 0 in TF1, NaN in Keras", "A v1 `tf.metrics.mean` read before any update is 0; the Keras metric reads NaN.", "A v1 mean reads 0 before any update, the Keras Metric NaN (streaming_metrics)."),
     36: ("Keras 3 `compute_output_shape` takes a tuple", "Keras 2 passed a `TensorShape`; Keras 3 passes a tuple.", "`input_shape.as_list()` raises AttributeError (custom_layers)."),
     37: ("Re-initialised iterators replay the shuffle", "A TF1 initializable iterator re-initialised per epoch replays the same shuffle order; a TF2 Dataset iterated again reshuffles.", "Different batches from epoch 2 on (input_pipelines)."),
-    38: ("tf.data shuffle seeds", "A Dataset's shuffle seed comes from (global seed, op seed).", "Without `tf.random.set_seed` the order differs between runs (input_pipelines)."),
+    38: ("tf.data shuffle seeds", "A Dataset's shuffle seed comes from (global seed, op seed).", "With an op seed but no global seed the order depends on whatever global seed the process set earlier: every batch differed (input_pipelines)."),
     39: ("Image summaries rescale differently", "TF1 rescales float images so that the maximum maps to 255; TF2 multiplies by 255.5 and saturates.", "Different PNG pixels for the same tensor (summaries)."),
     40: ("TF1 summary tags are uniquified op names", "TF1 tags are op names made unique (`dense/kernel_1`); TF2 writes the tag given.", "Tags that differ between the two event files (summaries)."),
     41: ("Keras 3 `model.export` names", "Keras 3 export names its signatures `serve`/`serving_default`, its inputs `keras_tensor…` and its output `output_0`.", "A client written for the TF1 signature's names fails (saved_model_export)."),
     42: ("A Python `range` loop in tf.function unrolls", "AutoGraph converts a loop over `tf.range` into a While op, a loop over a Python `range` is unrolled at trace time.", "No While op in the graph and gradient sums taken in another order (control_flow)."),
     43: ("An Estimator restart restarts `input_fn`", "An Estimator resumed from `model_dir` calls `input_fn` again from the first batch.", "After a restart the data replays from the start, unlike an uninterrupted run (estimator_to_keras)."),
-    44: ("tf-slim's fused batch norm needs `ops.Tensor`", "tf-slim's fused batch norm refers to `ops.Tensor`, gone from TensorFlow's `framework.ops`.", "AttributeError at graph build unless repaired (`import tf1to2` does; slim_cnn)."),
+    44: ("tf-slim batch norm needs `ops.Tensor`", "tf-slim's own batch-norm path (`updates_collections=None`, `zero_debias_moving_mean`) refers to `ops.Tensor`, gone from TensorFlow's `framework.ops`.", "AttributeError at graph build unless repaired (`import tf1to2` does; slim_cnn)."),
 }
