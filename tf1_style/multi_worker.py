@@ -34,8 +34,8 @@ import numpy as np
 
 from tf1_style.mlp import build_accuracy, build_model, compute_loss, evaluate
 from tf1to2 import cluster, data, hparams
-from tf1to2.hparams.distribute import MULTI_WORKER as HP
 from tf1to2.harness import Trace
+from tf1to2.hparams.distribute import MULTI_WORKER as HP
 
 MNIST = hparams.MNIST_TRAINING
 
