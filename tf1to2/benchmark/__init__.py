@@ -35,7 +35,9 @@ def not_benchmarked():
 
 
 def measure(names=None, rounds=5, steps=None, seed=0, form_classes=None, progress=None):
-    """Benchmark ``names`` (default: every workload): the result as a JSON-ready dict."""
+    """Benchmark ``names`` (default: every workload): the result as a JSON-ready dict.
+
+    ``progress(result)``, if given, is called after each pair with the result so far."""
     import keras
     import tensorflow as tf
 
@@ -60,9 +62,9 @@ def measure(names=None, rounds=5, steps=None, seed=0, form_classes=None, progres
         pair.update(load_before=before, load_after=load_average(),
                     wall_s=time.perf_counter() - start)
         result["pairs"].append(report.summarise(pair))
+        result["load_after"] = load_average()
         if progress:
-            progress(report.pair_table(pair))
-    result["load_after"] = load_average()
+            progress(result)
     return result
 
 
@@ -74,11 +76,14 @@ def run(names=None, rounds=5, steps=None, json_path=None, chart_path=None):
     for path in (json_path, chart_path):
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise UserError(f"cannot write {path}: its directory does not exist")
-    result = measure(names, rounds, steps, progress=lambda table: print(table + "\n", flush=True))
+    def progress(result):  # each pair's table as it is done; files rewritten after each pair
+        print(report.pair_table(result["pairs"][-1]) + "\n", flush=True)
+        if json_path:
+            write_atomically(json_path, report.to_json(result))
+        if chart_path:
+            from tf1to2.benchmark import chart
+            chart.write(chart_path, result)
+
+    result = measure(names, rounds, steps, progress=progress)
     print(report.markdown(result))
-    if json_path:
-        write_atomically(json_path, report.to_json(result))
-    if chart_path:
-        from tf1to2.benchmark import chart
-        chart.write(chart_path, result)
     return result

@@ -14,7 +14,7 @@ def write(path, result):
     names = [form["form"] for form in pairs[0]["forms"]] if pairs else []
     width = 0.8 / max(len(names), 1)
     figure, axes = pyplot.subplots(figsize=(11, 5))
-    colours = pyplot.get_cmap("tab10")
+    colours = pyplot.get_cmap("tab20")
     for index, name in enumerate(names):
         xs, ys, hatches = [], [], []
         for number, pair in enumerate(pairs):
@@ -23,7 +23,7 @@ def write(path, result):
                 xs.append(number + (index - len(names) / 2 + 0.5) * width)
                 ys.append(form["ratio_to_tf1_loop"]["median"])
                 hatches.append("" if form.get("equivalent") else "xx")
-        bars = axes.bar(xs, ys, width, label=name, color=colours(index % 10))
+        bars = axes.bar(xs, ys, width, label=name, color=colours(index % 20))
         for bar, hatch in zip(bars, hatches):
             bar.set_hatch(hatch)
     axes.axhline(1.0, color="black", linewidth=1, label="TF1 loop / goal where compute dominates")
