@@ -1,4 +1,5 @@
-"""Registry entries: tf-slim model-zoo nets against Keras applications (vgg16, inception_v3)."""
+"""Registry entries: Keras applications against their TF1 versions (vgg16, inception_v3 from
+tf-slim; mobilenet_v2 from the legacy tf.keras in a graph)."""
 from tf1to2 import tolerances as tol
 from tf1to2.examples.example import Example
 from tf1to2.tolerances import applications as app_tol
@@ -23,4 +24,20 @@ EXAMPLES = [
         "tf-slim nets: tf_slim/nets/inception_v3.py; keras.applications.InceptionV3", "copy", 0,
         # heavy: 2-5 min for one comparison on a 2-core CPU.
         default_tolerance=app_tol.INCEPTION_V3_FORWARD, book="idioms", heavy=True),
+    Example(
+        # "copy": the Keras 3 model takes tf_keras' initial values through tf1_names(): the
+        # same layer names, depthwise_kernel -> kernel.
+        "mobilenet_v2",
+        "The handbook's MobileNetV2 (legacy tf.keras in a graph, model.updates run with the "
+        "train op, learning phase 1) trained from scratch on 5 classes against Keras 3 "
+        "MobileNetV2 under a GradientTape with training=True: logits, loss, 158 gradients, "
+        "2 Adam steps, batch-norm statistics.",
+        "TensorFlow handbook: cnn/mobilenet.py", "copy", 2,
+        default_tolerance=app_tol.MOBILENET_V2_FORWARD,
+        tolerances={"outputs": app_tol.MOBILENET_V2_OUTPUTS,
+                    "gradients": app_tol.MOBILENET_V2_GRADIENTS,
+                    "losses": app_tol.MOBILENET_V2_LOSSES,
+                    "trajectory": app_tol.MOBILENET_V2_ADAM_STEPS,
+                    "metrics": app_tol.MOBILENET_V2_STATISTICS},
+        train_job="tf1to2.jobs.mobilenet:train_mobilenet_v2", book="handbook", heavy=True),
 ]
