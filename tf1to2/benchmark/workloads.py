@@ -8,12 +8,14 @@ module inside a graph; ``tf2_parts(first_batch) -> TF2Model`` built from the TF2
 import dataclasses
 import functools
 import importlib
+import inspect
 import typing
 
 import keras
 import tensorflow as tf
 
 from tf1to2 import data, hparams, mapping, rl
+from tf1to2.data import housing
 from tf1to2.benchmark import forms
 
 
@@ -227,5 +229,38 @@ class CharRnn(Workload):
                         trainable=model.trainable_variables, gradients=gradients, apply=apply)
 
 
+# --- Hands-On Machine Learning (Géron), ch. 12: regressors on California housing ---------------
+
+class GeronRegressor(MnistClassifier):
+    """y_pred = build_model(X), compute_loss(y, y_pred), build_optimizer(), batches of housing."""
+    book = "geron"
+
+    def batches(self, seed, count):
+        hp = self.modules()[0].HP
+        source = getattr(hp, "check_data_source", None) or hp.data_source
+        return list(housing.load(source).random_batches(hp.batch_size, count, seed))
+
+    def tf2_parts(self, first_batch):
+        _, tf2_side = self.modules()
+        X = first_batch[0]
+        if inspect.signature(tf2_side.build_model).parameters:
+            model = tf2_side.build_model(X)
+        else:  # a Sequential with its Input: built already
+            model = tf2_side.build_model()
+        optimizer = tf2_side.build_optimizer()
+        step, gradients, apply = tape_step(
+            model, optimizer, lambda X, y: tf2_side.compute_loss(y, model(X)))
+        return TF2Model(step, tf2_side.tf1_names(model), optimizer, model,
+                        tf2_side.compute_loss, gradients=gradients, apply=apply)
+
+
+class HuberLoss(GeronRegressor):
+    name = "huber_loss"
+
+
+class ResidualModel(GeronRegressor):
+    name = "residual_model"
+
+
 WORKLOADS = {workload.name: workload() for workload in
-             (LinearRegression, Mlp, Cnn, KerasPipeline, Dqn, CharRnn)}
+             (LinearRegression, Mlp, Cnn, KerasPipeline, Dqn, CharRnn, HuberLoss, ResidualModel)}
