@@ -74,8 +74,9 @@ def _start(sess, optimizer, is_chief, init_op, num_tokens=0):
     if is_chief:
         sess.run(init_op)
         sess.run(optimizer.chief_init_op)
-        # No initial tokens: every worker's first step waits for the first update (the default,
-        # replicas_to_aggregate tokens, lets each worker run a step ahead on stale variables).
+        # No initial tokens: every worker's first step waits for the first update. The default
+        # (replicas_to_aggregate tokens) lets each worker take its first step before it, so its
+        # next gradient is stale; here the workers' steps stopped pairing up and the run hung.
         sess.run(optimizer.get_init_tokens_op(num_tokens))
         optimizer.get_chief_queue_runner().create_threads(sess, daemon=True, start=True)
     else:  # wait until the chief has initialised the variables on the ps
