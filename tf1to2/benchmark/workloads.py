@@ -119,27 +119,34 @@ class LinearRegression(Workload):
         return TF2Model(step, tf2_side.tf1_names(model), optimizer, trainable=list(model))
 
 
-class MnistClassifier(Workload):
-    """mlp, cnn, keras_pipeline: logits = build_model(images), compute_loss, build_optimizer."""
-    batch_size = hparams.MNIST_TRAINING.batch_size
-
-    def batches(self, seed, count):
-        return list(data.mnist("bundled").random_batches(self.batch_size, count, seed))
+class KerasModel(Workload):
+    """y = build_model(x) (a Keras model on the TF2 side), compute_loss(labels, y),
+    build_optimizer(): mlp, cnn, keras_pipeline and the Géron regressors."""
 
     def tf1_train(self, inputs):
         tf1_side, _ = self.modules()
-        images, labels = inputs
-        loss = tf1_side.compute_loss(labels, tf1_side.build_model(images))
+        x, labels = inputs
+        loss = tf1_side.compute_loss(labels, tf1_side.build_model(x))
         return loss, tf1_side.build_optimizer().minimize(loss)
 
     def tf2_parts(self, first_batch):
         _, tf2_side = self.modules()
-        model = tf2_side.build_model(first_batch[0])
+        if inspect.signature(tf2_side.build_model).parameters:
+            model = tf2_side.build_model(first_batch[0])
+        else:  # a Sequential that starts with its Input: built already
+            model = tf2_side.build_model()
         optimizer = tf2_side.build_optimizer()
         step, gradients, apply = tape_step(
-            model, optimizer, lambda images, labels: tf2_side.compute_loss(labels, model(images)))
+            model, optimizer, lambda x, labels: tf2_side.compute_loss(labels, model(x)))
         return TF2Model(step, tf2_side.tf1_names(model), optimizer, model,
                         tf2_side.compute_loss, gradients=gradients, apply=apply)
+
+
+class MnistClassifier(KerasModel):
+    batch_size = hparams.MNIST_TRAINING.batch_size
+
+    def batches(self, seed, count):
+        return list(data.mnist("bundled").random_batches(self.batch_size, count, seed))
 
 
 class Mlp(MnistClassifier):
@@ -231,27 +238,14 @@ class CharRnn(Workload):
 
 # --- Hands-On Machine Learning (Géron), ch. 12: regressors on California housing ---------------
 
-class GeronRegressor(MnistClassifier):
-    """y_pred = build_model(X), compute_loss(y, y_pred), build_optimizer(), batches of housing."""
+class GeronRegressor(KerasModel):
+    """Regressors of California housing: batches drawn as the book's ``random_batch``."""
     book = "geron"
 
     def batches(self, seed, count):
         hp = self.modules()[0].HP
         source = getattr(hp, "check_data_source", None) or hp.data_source
         return list(housing.load(source).random_batches(hp.batch_size, count, seed))
-
-    def tf2_parts(self, first_batch):
-        _, tf2_side = self.modules()
-        X = first_batch[0]
-        if inspect.signature(tf2_side.build_model).parameters:
-            model = tf2_side.build_model(X)
-        else:  # a Sequential with its Input: built already
-            model = tf2_side.build_model()
-        optimizer = tf2_side.build_optimizer()
-        step, gradients, apply = tape_step(
-            model, optimizer, lambda X, y: tf2_side.compute_loss(y, model(X)))
-        return TF2Model(step, tf2_side.tf1_names(model), optimizer, model,
-                        tf2_side.compute_loss, gradients=gradients, apply=apply)
 
 
 class HuberLoss(GeronRegressor):
