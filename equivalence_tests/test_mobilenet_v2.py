@@ -149,14 +149,15 @@ class FiveClassDataTest(unittest.TestCase):
             mnist_images.five_classes(HP.image_size, "flowers")
 
 
-def with_batch_norm_momentum(momentum):
+def with_each_layer(kind, edit):
+    """The TF2 side's build_model, then ``edit(layer)`` on each of its layers of type ``kind``."""
     build_model = tf2_mobilenet.build_model
 
     def build(images):
         model = build_model(images)
         for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = momentum
+            if isinstance(layer, kind):
+                edit(layer)
         return model
     return build
 
@@ -194,8 +195,9 @@ class MobileNetV2Test(testing.EquivalenceTest):
     def test_planted_keras_default_batch_norm_momentum_is_caught(self):
         # PITFALLS #15: BatchNormalization's default momentum 0.99 where MobileNetV2 has 0.999:
         # the moving statistics move ten times as fast; training-mode losses do not see it.
-        report = self.assert_caught("metrics", random_start=False,
-                                    build_model=with_batch_norm_momentum(0.99))
+        keras_default = with_each_layer(keras.layers.BatchNormalization,
+                                        lambda layer: setattr(layer, "momentum", 0.99))
+        report = self.assert_caught("metrics", random_start=False, build_model=keras_default)
         self.assertTrue(report.check("losses").ok)
 
     def test_planted_softmax_output_is_caught(self):
@@ -208,24 +210,18 @@ class MobileNetV2Test(testing.EquivalenceTest):
                                                   weights=None, classes=HP.classes)
         self.assert_caught("outputs", random_start=False, build_model=with_softmax)
 
-    def test_planted_keras_default_initialisers_are_caught(self):
+    def test_planted_he_normal_kernels_are_caught(self):
         # PITFALLS #28: the copied weights hide the TF2 side's own initialisers; He-normal
         # kernels (a common "fix" for ReLU nets) instead of both sides' glorot_uniform.
-        build_model = tf2_mobilenet.build_model
-
-        def he_normal(images):
-            model = build_model(images)
-            for layer in model.layers:
-                if isinstance(layer, keras.layers.Conv2D):
-                    slim_nets.initialise(layer.kernel, keras.initializers.HeNormal())
-            return model
+        he_normal = with_each_layer(keras.layers.Conv2D, lambda layer: slim_nets.initialise(
+            layer.kernel, keras.initializers.HeNormal()))
         self.assert_caught("initialisation", build_model=he_normal)
 
     def test_planted_tf1_update_collection_instead_of_model_updates_is_caught(self):
         # PITFALLS #15: the TF1 train op built on UPDATE_OPS (empty for tf.keras layers): the
         # moving statistics stay at 0 and 1 while Keras 3's move.
         with mock.patch.object(tf1_mobilenet, "build_train_step", without_model_updates):
-            planted = self._tf1_trace(seed=0, steps=HP.steps)
+            planted = type(self)._tf1_trace(seed=0, steps=HP.steps)  # not the cached trace
         for name, value in planted.metrics.items():
             np.testing.assert_array_equal(value, planted.variables[name], name)
         check = harness.compare_values("metrics", planted.metrics, self.report(0).tf2.metrics,

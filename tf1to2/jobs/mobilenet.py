@@ -93,7 +93,7 @@ def train_mobilenet_v2(args):
                           "eval_accuracy": accuracy,
                           "losses": {label.lower(): trace.losses
                                      for label, trace in traces.items()},
-                          "loss_windows": {label.lower(): values
+                          "loss_windows": {label.lower(): values.tolist()
                                            for label, values in windows.items()},
                           "seconds": {**seconds, "wall": time.perf_counter() - job_start},
                           "plot": path, "checks": [check.as_dict() for check in checks]}))

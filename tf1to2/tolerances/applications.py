@@ -66,7 +66,14 @@ MOBILENET_V2_STATISTICS = Tolerance(
     "~1, 8.7e-5 on 1.17 (random start, relative 7.4e-5), all in the 2x2 blocks; means within "
     "5.3e-6. It grows with the steps: only the 2-step check uses it.")
 
-MOBILENET_V2_FULL_PASS = Tolerance("MOBILENET_V2_FULL_PASS", 1e-1, 0.0, "PLACEHOLDER")
+MOBILENET_V2_FULL_PASS = Tolerance(
+    "MOBILENET_V2_FULL_PASS", 3e-1, 0.0,
+    "The --train job's loss curves (one pass, 256 Adam steps of batch 16) compared by their "
+    "mean over windows of 32 batches. MOBILENET_V2_ADAM_STEPS' noise steps make the two "
+    "trainings two runs from the second batch on (batch losses 1e-2 apart at batch 3, up to "
+    "0.91 later): measured window means 1.73 -> 0.31 on TF1, differing by up to 0.20 (seed "
+    "0, windows 3-5). A plausibility bound (1.5x margin on one seed), not a tight check: the "
+    "tight checks are the 2-step comparison's.")
 
 MOBILENET_V2_ACCURACY = Tolerance(
     "MOBILENET_V2_ACCURACY", 2e-2, 0.0,
