@@ -23,5 +23,8 @@ EXAMPLES = [
         "TF1 'Distributed TensorFlow' how-to and tools/dist_test mnist_replica.py; TF tutorial "
         "'Custom training loop with Keras and MultiWorkerMirroredStrategy'", "seed",
         MULTI_WORKER.steps, tolerances=_REPLICAS, book="idioms",
-        train_job="tf1to2.jobs.distribute:multi_worker"),
+        train_job="tf1to2.jobs.distribute:multi_worker",
+        # Five fresh processes per comparison, each importing TensorFlow (11 s here): 69 s at a
+        # load average of 3-4, too long for `tf1to2 compare --all`'s two minutes.
+        heavy=True),
 ]
