@@ -91,6 +91,7 @@ class DataParallelTest(testing.EquivalenceTest):
                     self.assertTrue(check.ok, f"seed {seed} {quantity}: {check.max_abs_diff}")
 
     def test_planted_loss_not_scaled_by_global_batch_is_caught(self):
+        """PITFALLS #45: a replica's loss averaged over its own shard."""
         report = self.assert_caught("gradients", replica_loss=replica_mean_loss)
         tf1, tf2 = report.tf1.gradients, report.tf2.gradients
         np.testing.assert_allclose(tf2["dense_1/bias"], 2 * tf1["dense_1/bias"], atol=1e-6)

@@ -127,16 +127,19 @@ class MultiWorkerTest(testing.EquivalenceTest):
                 self.assertTrue(check.ok, f"{quantity}: {check.max_abs_diff}")
 
     def test_planted_loss_not_scaled_by_global_batch_is_caught(self):
+        """PITFALLS #45: the strategy sums the workers' gradients."""
         report = self.assert_caught("gradients", replica_loss=replica_mean_loss)
         tf1, tf2 = report.tf1.gradients, report.tf2.gradients
         np.testing.assert_allclose(tf2["dense_1/bias"], 2 * tf1["dense_1/bias"], atol=1e-6)
 
     @pytest.mark.slow
     def test_planted_per_replica_batch_as_global_is_caught(self):
+        """PITFALLS #45: the per-worker batch given as the global one."""
         report = self.assert_caught("gradients", replica_loss=per_replica_batch_as_global)
         self.assertFalse(report.check("trajectory").ok)
 
     def test_planted_worker_reads_another_shard_order_is_caught(self):
+        """PITFALLS #47: only the per-worker outputs see another split of the same batch."""
         # Contiguous halves instead of rows i::2: the same 50 examples, so the mean gradient and
         # every step agree; only what each worker computed on its own rows (its logits) differs.
         report = self.assert_caught("outputs", distribute=contiguous_halves)
@@ -149,6 +152,7 @@ class MultiWorkerTest(testing.EquivalenceTest):
 
     @pytest.mark.slow
     def test_planted_sync_replicas_default_tokens_is_caught(self):
+        """PITFALLS #46: SyncReplicasOptimizer's default initial tokens."""
         # SyncReplicasOptimizer's default get_init_tokens_op() puts replicas_to_aggregate tokens
         # in the queue: each worker's first step returns before the first update, its next
         # gradient is computed on stale variables, and the workers' steps no longer pair up.

@@ -193,8 +193,8 @@ def _compare(args):
                   f"{', '.join(guides)}")
         heavy = [e.name for e in examples.EXAMPLES.values() if e.heavy]
         if heavy:
-            print(f"not compared (full-size ImageNet nets, minutes each on a CPU: run "
-                  f"`tf1to2 compare NAME`): {', '.join(heavy)}")
+            print(f"not compared (a minute or more each on a CPU: full-size ImageNet nets, "
+                  f"clusters of processes; run `tf1to2 compare NAME`): {', '.join(heavy)}")
         print(f"examples that raised: {', '.join(crashed)}" if crashed else
               "all examples equivalent" if all_equivalent else "some examples are NOT equivalent")
     if crashed:

@@ -31,7 +31,8 @@ class Example:
     # Estimator): it has a docs page and TF2-side tests, and `compare` says why it skips it.
     runnable: bool = True
     # True for a net too heavy for `tf1to2 compare --all` (which must stay under two minutes):
-    # a full-size ImageNet model whose one forward and backward pass takes minutes on a CPU.
+    # a full-size ImageNet model whose one forward and backward pass takes minutes on a CPU, or
+    # a pair that starts a cluster of processes (multi_worker).
     # `tf1to2 compare NAME` runs it; its full tests are marked slow.
     heavy: bool = False
     # The two sides' modules (importable names or module objects); default tf1_style.NAME and
