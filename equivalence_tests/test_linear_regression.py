@@ -31,7 +31,7 @@ class LinearRegressionTest(testing.EquivalenceTest):
     def test_book_result(self):
         # The handbook prints a = 0.97637, b = 0.057565 after 10000 epochs (float64 gives
         # 0.9763702, 0.0575650); both variants on both sides reach it.
-        report = harness.compare(self.EXAMPLE)
+        report = harness.compare(self.EXAMPLE, steps=HP.epochs)
         self.assertEqual(report.steps, HP.epochs)
         self.assertTrue(report.equivalent, report.table())
         for trace in (report.tf1, report.tf2):

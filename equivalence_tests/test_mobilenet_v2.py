@@ -40,6 +40,26 @@ def tf1_graph_model():
                  if isinstance(layer, tf_keras.layers.BatchNormalization)])
 
 
+def test_fused_batch_norm_moves_by_the_unbiased_variance_keras_3_by_the_biased():
+    """PITFALLS #48: one training update at momentum 0 on n = 4 values per channel: TF1's fused
+    batch norm stores var·n/(n − 1) as the moving variance, Keras 3 stores var."""
+    x = np.array([[[[1.0]], [[2.0]]], [[[4.0]], [[7.0]]]], np.float32)  # [2, 2, 1, 1]: n = 4
+    biased = float(np.var(x))
+    with tf1.Graph().as_default(), tf1.Session() as session:
+        y = tf1.layers.batch_normalization(tf1.constant(x), momentum=0.0, training=True,
+                                           fused=True)
+        with tf1.control_dependencies(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)):
+            y = tf1.identity(y)
+        session.run(tf1.global_variables_initializer())
+        session.run(y)
+        [tf1_variance] = session.run([v for v in tf1.global_variables()
+                                      if "moving_variance" in v.name])
+    layer = keras.layers.BatchNormalization(momentum=0.0)
+    layer(x, training=True)
+    np.testing.assert_allclose(tf1_variance, [biased * 4 / 3], rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), [biased], rtol=1e-6)
+
+
 class MobileNetV2MapTest(unittest.TestCase):
     """Fast: the name map, batch-norm settings and update ops, each model built once, no run."""
 
