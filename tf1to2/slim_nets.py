@@ -29,10 +29,9 @@ def mnist_images(count, size):
     Bilinear resizing of the 28×28 digits, the grey channel copied to R, G and B; float32
     [count, size, size, 3] and their int32 labels (digits 0-9, used as class ids).
     """
+    from tf1to2.data.mnist_images import to_rgb
     mnist = data.mnist("bundled")
-    images = tf.image.resize(mnist.train_images[:count], (size, size), method="bilinear")
-    images = np.repeat(np.clip(images.numpy(), 0.0, 1.0), 3, axis=-1).astype(np.float32)
-    return images, mnist.train_labels[:count]
+    return to_rgb(mnist.train_images[:count], size), mnist.train_labels[:count]
 
 
 def vgg_preprocess(images, rgb_means):
