@@ -53,7 +53,8 @@ EXAMPLES = [
     Example(
         "cnn",
         "MNIST CNN (2x conv 5x5 + max-pool, Dense 1024, Dense 10), Adam 1e-3, batch 50.",
-        "TensorFlow handbook, models and layers: cnn/cnn.py, mlp/main.py", "seed", 20,
+        # 10 steps keep `compare --all` under two minutes; the tests run 20 (CnnTest.STEPS).
+        "TensorFlow handbook, models and layers: cnn/cnn.py, mlp/main.py", "seed", 10,
         tolerances={"losses": tol.ADAM_AMPLIFIED, "trajectory": tol.ADAM_AMPLIFIED,
                     "metrics": tol.EVAL_ACCURACY},
         train_job="tf1to2.jobs:train_cnn"),
@@ -81,7 +82,8 @@ EXAMPLES = [
         # side copies the TF1 values through its name map, which converts the LSTM layout.
         "char_rnn",
         "Character-level LSTM(256) on Nietzsche, Adam, text generated at four temperatures.",
-        "TensorFlow handbook, recurrent neural networks: rnn/rnn.py", "copy", 20,
+        # 10 steps keep `compare --all` under two minutes; the tests run 20 (CharRnnTest.STEPS).
+        "TensorFlow handbook, recurrent neural networks: rnn/rnn.py", "copy", 10,
         tolerances={"outputs": tol.FLOAT32_RECURRENT, "losses": tol.KERAS3_ADAM,
                     "trajectory": tol.KERAS3_ADAM},
         train_job="tf1to2.jobs:char_rnn"),
