@@ -315,3 +315,28 @@ def assert_adam_mistakes_caught(test, seed, hp):
     for name, check in checks.items():
         test.assertFalse(check.ok, f"{name} went unnoticed: {check.max_abs_diff:.3e} "
                                    f"(unpatched {control.max_abs_diff:.3e})")
+
+
+def batch_norm_check(model, variables, images, labels, compute_loss, training=True):
+    """The check-batch Trace of a Keras model with batch norm, every quantity from one state.
+
+    Training-mode logits, loss and gradients (by TF1 name: the moving statistics, which are not
+    trainable, have none), then the inference-mode logits. A Keras call with ``training=True``
+    moves the moving statistics at once, where TF1 moves them only when its update ops run:
+    they are put back before the inference call and before training starts.
+    """
+    import tensorflow as tf
+
+    initial = mapping.read(variables)
+    with tf.GradientTape() as tape:
+        logits_training = model(images, training=training)
+        loss = compute_loss(labels, logits_training)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    mapping.assign(variables, initial)
+    trainable = {name: variable for name, variable in variables.items() if variable.trainable}
+    return harness.Trace(variables=initial,
+                         outputs={"logits_inference": model(images, training=False).numpy(),
+                                  "logits_training": logits_training.numpy()},
+                         loss={"loss": loss.numpy()},
+                         gradients=mapping.gradients_by_tf1_name(
+                             trainable, model.trainable_variables, gradients))

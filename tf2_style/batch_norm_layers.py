@@ -16,9 +16,8 @@ What changed from TF1:
 import keras
 import tensorflow as tf
 
-from tf1to2 import data, mapping
+from tf1to2 import data, mapping, tracing
 from tf1to2.hparams import slim as hparams
-from tf1to2.harness import Trace
 
 HP = hparams.BATCH_NORM_LAYERS
 
@@ -91,22 +90,10 @@ def trace(seed=0, steps=HP.steps, initial_values=None):
 
     if initial_values is not None:
         mapping.assign(variables, initial_values)
-    initial = mapping.read(variables)
-    with tf.GradientTape() as tape:
-        logits_training = model(check_images, training=HP.training)
-        loss = compute_loss(check_labels, logits_training)
-    gradients = tape.gradient(loss, model.trainable_variables)
-    # That call with training=True has already moved the moving averages (TF1 moves them only
-    # when UPDATE_OPS run): put them back before training.
-    mapping.assign(variables, initial)
-    result = Trace(variables=initial,
-                   outputs={"logits_inference": model(check_images, training=False).numpy(),
-                            "logits_training": logits_training.numpy()},
-                   loss={"loss": loss.numpy()},
-                   gradients=mapping.gradients_by_tf1_name(
-                       {name: variable for name, variable in variables.items()
-                        if variable.trainable},
-                       model.trainable_variables, gradients))
+    # Training-mode gradients on the check batch; the moving averages that call moves (TF1
+    # moves them only when UPDATE_OPS run) are put back before training.
+    result = tracing.batch_norm_check(model, variables, check_images, check_labels,
+                                      compute_loss, HP.training)
     for batch_images, batch_labels in batches:
         step_loss = train_step(batch_images, batch_labels)
         result.record_step(step_loss, mapping.read(variables))
