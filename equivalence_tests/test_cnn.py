@@ -24,6 +24,7 @@ class CnnTest(testing.EquivalenceTest):
     EXAMPLE = "cnn"
     QUANTITIES = ("variables", "outputs", "loss", "gradients", "losses", "trajectory", "metrics")
     STEPS = 20  # the tolerances' measurement (`tf1to2 compare cnn` runs 10)
+    SLOW_SEEDS = True  # a cnn report with step-by-step Adam is the suite's costliest: CI time
 
     def test_initial_weights_are_equal_by_seeding_alone(self):
         # alignment="seed": nothing is copied, so this is the proof that seeding aligns them.

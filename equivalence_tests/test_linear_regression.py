@@ -5,6 +5,7 @@ import types
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from tf1to2 import testing
@@ -28,6 +29,7 @@ class LinearRegressionTest(testing.EquivalenceTest):
     # 300 epochs per variant keep the file fast; test_book_result runs the book's 10000.
     STEPS = 300
 
+    @pytest.mark.slow
     def test_book_result(self):
         # The handbook prints a = 0.97637, b = 0.057565 after 10000 epochs (float64 gives
         # 0.9763702, 0.0575650); both variants on both sides reach it.

@@ -7,6 +7,9 @@ REPLACEMENTS = {
     # graph and session
     "tf.Graph": ("eager execution; `tf.function` for a graph", "no graph to build: code runs as written"),
     "tf.Session": ("eager calls / a `tf.function`", "`sess.run(fetches, feed)` becomes calling a function"),
+    "tf.ConfigProto": ("`tf.config` (`set_soft_device_placement`, `threading`, "
+                       "`experimental.set_device_policy`) and the strategy's options",
+                       "no session to configure: the settings are process-wide"),
     "tf.placeholder": ("function arguments", "a `tf.function` traces once per input signature"),
     "tf.placeholder_with_default": ("a Python default argument / `training=`", "PITFALLS #16"),
     "tf.global_variables_initializer": ("nothing: variables initialise when created", ""),
