@@ -15,6 +15,7 @@ Exit status: 0 when every compared example is equivalent, 1 when one is not, 2 o
 3 when a side raised (a crash is not a verdict; the error is printed in one line).
 """
 import argparse
+import dataclasses
 import difflib
 import importlib.util
 import json
@@ -171,21 +172,19 @@ def _compare(args):
                             f"{', '.join(with_jobs) or 'none yet'}")
         return 0 if example.load_train_job()(args) else 1
     all_equivalent, crashed = True, []
-    for index, target in enumerate(targets, 1):
-        report = harness.compare(target, seed=args.seed, steps=args.steps,
-                                 initialisation=args.init)
+    for index, report in enumerate(_reports(targets, args), 1):
         all_equivalent &= report.equivalent
         if report.error:
             crashed.append(report.example)
         if args.json:
-            print(json.dumps(report_json(report), allow_nan=False), flush=True)
+            print(json.dumps(report.json, allow_nan=False), flush=True)
         else:
             if args.all:
                 verdict = ("ERROR" if report.error else
                            "equivalent" if report.equivalent else "NOT EQUIVALENT")
                 print(f"[{index}/{len(names)}] {report.example}: {verdict} "
                       f"({report.seconds:.1f} s)", file=sys.stderr, flush=True)
-            print(report.table() + "\n", flush=True)
+            print(report.table + "\n", flush=True)
     if args.all and not args.json:
         guides = [e.name for e in examples.EXAMPLES.values() if not e.runnable]
         if guides:
@@ -202,6 +201,46 @@ def _compare(args):
             print(f"tf1to2: error: {name} did not run to a verdict (see above)", file=sys.stderr)
         return 3
     return 0 if all_equivalent else 1
+
+
+@dataclasses.dataclass
+class _Outcome:
+    """What `compare` prints of one report (small enough to come back from a worker process)."""
+    example: str
+    equivalent: bool
+    error: str
+    seconds: float
+    table: str
+    json: dict = None
+
+
+def _outcome(target, seed, steps, init, with_json):
+    report = harness.compare(target, seed=seed, steps=steps, initialisation=init)
+    return _Outcome(report.example, report.equivalent, report.error, report.seconds,
+                    report.table(), report_json(report) if with_json else None)
+
+
+def _reports(targets, args):
+    """The outcomes of ``targets`` in order. ``--all`` compares them on two worker processes
+    (one per core of a 2-core machine: `compare --all` stays under two minutes as pairs grow)."""
+    settings = (args.seed, args.steps, args.init, args.json)
+    workers = min(2, os.cpu_count() or 1)
+    if not args.all or workers < 2 or len(targets) < 2:
+        for target in targets:
+            yield _outcome(target, *settings)
+        return
+    import concurrent.futures
+    import multiprocessing
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # Longest first (by the last `tf1to2 docs results` run), printed in registry order.
+        from tf1to2.site import figures
+        seconds = {name: entry.get("seconds") or 0.0
+                   for name, entry in figures.load()["pairs"].items()}
+        futures = {target.name: pool.submit(_outcome, target.name, *settings) for target in
+                   sorted(targets, key=lambda target: -seconds.get(target.name, 0.0))}
+        for target in targets:
+            yield futures[target.name].result()
 
 
 def _diff(args):
