@@ -166,11 +166,8 @@ def readme_section(summary):
 
 
 def render_readme(text, summary):
-    if START not in text or END not in text:
-        raise ValueError(f"README.md lacks the markers {START!r} and {END!r}")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n\n{readme_section(summary)}\n\n{END}{tail}"
+    from tf1to2.site.index import between_markers
+    return between_markers(text, START, END, readme_section(summary), "README.md")
 
 
 def outdated(summary=None):

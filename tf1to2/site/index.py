@@ -53,13 +53,18 @@ def table(examples, results=None):
     return "\n".join(lines).strip("\n")
 
 
+def between_markers(text, start, end, body, where):
+    """``text`` with what lies between its ``start`` and ``end`` marker lines replaced."""
+    if start not in text or end not in text:
+        raise ValueError(f"{where} lacks the markers {start!r} and {end!r}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n\n{body}\n\n{end}{tail}"
+
+
 def render(text, examples, results=None):
     """``text`` (docs/index.md) with its generated part replaced."""
-    if START not in text or END not in text:
-        raise ValueError(f"docs/index.md lacks the markers {START!r} and {END!r}")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n\n{table(examples, results)}\n\n{END}{tail}"
+    return between_markers(text, START, END, table(examples, results), "docs/index.md")
 
 
 def update(path=INDEX):
