@@ -53,9 +53,8 @@ def pair_summary(entry):
     return summary
 
 
-def record_pairs(document, full, path=SUMMARY):
+def record_pairs(full, path=SUMMARY):
     """Merge the pairs of a full results document into the summary file."""
-    del document
     summary = load(path)
     summary["pairs_run"] = {"generated": full["generated"], "tensorflow": full["tensorflow"],
                             "seed": full["seed"], "complete": full["complete"]}

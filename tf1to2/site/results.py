@@ -60,7 +60,7 @@ def run(path=DEFAULT_PATH, names=None, seed=0, log=sys.stderr, summary_path=None
     document = write(True)
     if summary_path is not None:
         from tf1to2.site import figures
-        figures.record_pairs(document, document, summary_path)
+        figures.record_pairs(document, summary_path)
     return document
 
 
