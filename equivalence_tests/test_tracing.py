@@ -97,3 +97,40 @@ def test_resuming_refuses_a_state_of_other_names(recorded):
     for module in (tf1_mlp, tf2_mlp):
         with tracing.resuming(state), pytest.raises(UserError, match="dense/bias/Adam"):
             module.trace(seed=0, steps=1)
+
+
+# --- Several steps per call (the fast form) ----------------------------------------------------
+
+class _CountingRecorder(tracing._Recorder):
+    """A recorder with nothing to read: what ``calls`` groups, and what ``record`` keeps."""
+
+    def read_variables(self):
+        return {"w": np.float32(self.step)}
+
+
+def _batches(count):
+    return [(np.full((2, 3), step, np.float32), np.full((2,), step, np.int32))
+            for step in range(1, count + 1)]
+
+
+def test_calls_stack_k_steps_after_a_first_step_of_its_own():
+    recorder = _CountingRecorder(harness.Trace(), record_variables=False)
+    calls = list(recorder.calls(_batches(10), 4))
+    assert [first for first, _ in calls] == [1, 2, 6, 10]
+    assert [len(images) for _, (images, _) in calls] == [1, 4, 4, 1]
+    first, (images, labels) = calls[1]
+    assert images.shape == (4, 2, 3) and labels.shape == (4, 2)
+    np.testing.assert_array_equal(labels[:, 0], [2, 3, 4, 5])
+    assert recorder.step == 10
+    recorder.record(np.arange(3, dtype=np.float32))  # a call's stacked losses: one per step
+    assert recorder.result.losses == [0.0, 1.0, 2.0]
+
+
+def test_calls_take_one_step_when_the_trace_looks_between_steps(recorded):
+    # Recording the variables after each step, or the state before it: one step per call.
+    recorder = _CountingRecorder(harness.Trace(), record_variables=True)
+    assert [len(images) for _, (images, _) in recorder.calls(_batches(5), 4)] == [1] * 5
+    with tracing.recording_states(steps=2):
+        recorder = _CountingRecorder(harness.Trace(), record_variables=False)
+        recorder.read_optimizer_state = lambda: {}
+        assert [len(images) for _, (images, _) in recorder.calls(_batches(5), 4)] == [1] * 5

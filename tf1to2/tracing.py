@@ -22,6 +22,9 @@ On the TF1 side (a Session)::
 
 and on the TF2 side the same loop with ``tracing.KerasRecorder(result, name_map, optimizer)``
 (a ``fit`` loop calls ``recorder.before_step()`` and ``recorder.record(loss)`` from a callback).
+A TF2 side that runs several steps per ``tf.function`` call (the fast form, ``docs/speed.md``)
+loops over ``recorder.calls(batches, steps_per_call)`` and gives ``recorder.record`` the call's
+stacked losses: a call takes one step whenever the trace needs what lies between two steps.
 ``trace`` keeps its signature ``trace(seed=0, steps=..., initial_values=None)`` on both sides.
 
 :func:`step_by_step` is the check that Adam does not amplify: the TF2 side runs again under
@@ -33,6 +36,7 @@ and a changed learning-rate schedule, beta or amsgrad shows.
 """
 import contextlib
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -112,6 +116,30 @@ class _Recorder:
             self.before_step()
             yield self.step, batch
 
+    def calls(self, batches, steps_per_call):
+        """Group ``batches`` into calls of up to ``steps_per_call`` steps: yield each call's first
+        step (from 1) and its batches stacked, one array [steps, ...] per part of a batch.
+
+        The first step is a call of its own (the pairs compare the weights after it), and so is
+        every step when the trace records the variables after each step, the state before it
+        (step-by-step check) or starts it from a forced state: k steps in one call cannot be
+        observed in between. So the equivalence checks run the compiled k-step function one
+        step per call and the long runs (``record_variables=False``) k steps per call.
+        """
+        one_at_a_time = (self.record_variables or self.states is not None
+                         or self.settings.forcing is not None)
+        batches = iter(batches)
+        size = 1
+        while True:
+            call = list(itertools.islice(batches, size))
+            if not call:
+                return
+            first = self.step + 1
+            for _ in call:
+                self.before_step()
+            yield first, tuple(np.stack(parts) for parts in zip(*call))
+            size = 1 if one_at_a_time else steps_per_call
+
     def before_step(self):
         """Call before each optimizer step: resume, record or force the state it starts from."""
         self.step += 1
@@ -129,7 +157,12 @@ class _Recorder:
                 self.states.append(state)
 
     def record(self, loss):
-        """Call after each optimizer step: its loss and the variables after it."""
+        """Call after each optimizer step: its loss and the variables after it. Given the
+        losses of a call of several steps (:meth:`calls`), records each of them."""
+        if np.ndim(loss) == 1:
+            for step_loss in np.asarray(loss):
+                self.record(step_loss)
+            return
         variables = {}
         if self.record_variables:
             variables = self.read_variables()
