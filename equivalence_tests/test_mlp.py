@@ -1,6 +1,7 @@
 """mlp: tf.layers, AdamOptimizer and tf.metrics.accuracy vs a Keras 3 model, Adam and metric."""
 import dataclasses
 import json
+from unittest import mock
 
 import keras
 import numpy as np
@@ -120,6 +121,31 @@ def test_train_job_on_few_batches(tmp_path, capsys):
     assert out.startswith("data: ") and "eval accuracy: TF1 " in out
     assert "mlp (seed 0, 5 steps): EQUIVALENT" in out and str(plot) in out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_job_takes_100_steps_per_xla_call_and_a_planted_mistake_shows(tmp_path, capsys):
+    # The job's TF2 side is the fast form: 250 batches in calls of 1, 100, 100 and 49 steps,
+    # compiled by XLA; TF1 runs its Session loop. Control first, then a doubled learning rate.
+    sizes, calls = [], tracing._Recorder.calls
+
+    def spied(recorder, batches, steps_per_call):
+        for first, stacked in calls(recorder, batches, steps_per_call):
+            sizes.append(len(stacked[0]))
+            yield first, stacked
+    argv = ["compare", "mlp", "--train", "--steps", "250", "--json",
+            "--plot", str(tmp_path / "mlp.png")]
+    with mock.patch.object(tracing._Recorder, "calls", spied):
+        code = cli.main(argv)
+    control = json.loads(capsys.readouterr().out)
+    assert code == 0 and control["equivalent"], control
+    assert sizes == [1, 100, 100, 49]
+    doubled = dataclasses.replace(tf2_mlp.HP, learning_rate=2 * tf2_mlp.HP.learning_rate)
+    with mock.patch.object(tf2_mlp, "HP", doubled):
+        code = cli.main(argv)
+    planted = json.loads(capsys.readouterr().out)
+    assert code == 1 and not planted["equivalent"]
+    losses = next(check for check in planted["checks"] if check["quantity"] == "losses")
+    assert not losses["ok"], losses
 
 
 def test_train_job_refuses_zero_batches(capsys):
