@@ -12,7 +12,8 @@ from tf1to2.benchmark import forms, timing
 
 PAIR_FIELDS = {"example", "book", "kind", "goal", "steps", "rounds", "seed", "steps_per_call",
                "forms", "load_before", "load_after", "wall_s", "recommended",
-               "recommended_ratio", "goal_met", "fit_ratio", "not_equivalent"}
+               "recommended_ratio", "goal_met", "fit_ratio", "not_equivalent", "file_form",
+               "file_form_ratio"}
 FORM_FIELDS = {"form", "side", "description", "steps_per_call", "xla", "status", "recommended"}
 MEASURED_FIELDS = {"build_s", "warmup_round_s", "first_call_s", "peak_rss_delta_mb",
                    "rss_delta_mb", "checks", "equivalent", "per_step_ms", "traces", "retraced",
@@ -45,6 +46,7 @@ def test_benchmark_runs_and_its_json_has_every_field(result):
                 assert form["status"] == "n/a" and form["reason"], form
     mlp = result["pairs"][0]
     assert all(form["status"] == "ok" for form in mlp["forms"]), mlp["forms"]
+    assert mlp["file_form"] == "tf2_k_steps_xla" and mlp["file_form_ratio"] is not None
     assert {entry["example"] for entry in result["not_benchmarked"]} >= {"linear_dense"}
 
 
@@ -70,6 +72,26 @@ def test_planted_learning_rate_is_caught_in_every_tf2_form(monkeypatch):
     assert verdicts == {f.name: (f.side, f.side == "TF1") for f in forms.FORMS}, verdicts
     assert pair["recommended"] is None and not pair["goal_met"]
     assert set(pair["not_equivalent"]) == {f.name for f in forms.FORMS if f.side == "TF2"}
+
+
+def test_every_workload_names_a_form_its_pair_file_takes():
+    from tf1to2.benchmark import workloads
+    names = {form.name for form in forms.FORMS}
+    for key, workload in workloads.WORKLOADS.items():
+        assert workload.file_form in names, key
+        assert workload.file_form not in workload.not_applicable, key
+
+
+def test_a_variant_runs_with_its_hyperparameters_and_restores_them():
+    # char_rnn:lstm_layer times the pair written with keras.layers.LSTM / tf.nn.dynamic_rnn.
+    from tf1to2.benchmark import workloads
+    import tf1_style.char_rnn
+    import tf2_style.char_rnn
+    variant = workloads.WORKLOADS["char_rnn:lstm_layer"]
+    assert (variant.name, variant.key) == ("char_rnn", "char_rnn:lstm_layer")
+    with variant.context():
+        assert tf1_style.char_rnn.HP.rnn == tf2_style.char_rnn.HP.rnn == "library"
+    assert tf1_style.char_rnn.HP.rnn == tf2_style.char_rnn.HP.rnn == "loop"
 
 
 def test_bad_arguments_are_one_line_errors(capsys):

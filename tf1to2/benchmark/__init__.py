@@ -57,8 +57,9 @@ def measure(names=None, rounds=5, steps=None, seed=0, form_classes=None, progres
     for name in names:
         workload = workloads.WORKLOADS[name]
         before, start = load_average(), time.perf_counter()
-        pair = timing.measure(workload, examples.get(name), steps or workload.steps, rounds,
-                              seed, form_classes)
+        with workload.context():
+            pair = timing.measure(workload, examples.get(workload.name),
+                                  steps or workload.steps, rounds, seed, form_classes)
         pair.update(load_before=before, load_after=load_average(),
                     wall_s=time.perf_counter() - start)
         result["pairs"].append(report.summarise(pair))

@@ -14,7 +14,10 @@ def summarise(pair):
     best = min(candidates, key=lambda f: f["ratio_to_tf1_loop"]["median"], default=None)
     fit = next((form for form in pair["forms"] if form["form"] == "tf2_fit"
                 and form.get("status") == "ok" and "ratio_to_tf1_loop" in form), None)
+    in_file = next((form for form in pair["forms"] if form["form"] == pair.get("file_form")
+                    and "ratio_to_tf1_loop" in form), None)
     pair.update(
+        file_form_ratio=in_file["ratio_to_tf1_loop"]["median"] if in_file else None,
         recommended=best["form"] if best else None,
         recommended_ratio=best["ratio_to_tf1_loop"]["median"] if best else None,
         goal_met=bool(best and best["ratio_to_tf1_loop"]["median"] <= pair["goal"]),
@@ -45,6 +48,8 @@ def pair_table(pair):
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for form in pair["forms"]:
         name = f"**{form['form']}** ✓" if form.get("recommended") else form["form"]
+        if form["form"] == pair.get("file_form"):
+            name += " (the file's)"
         if form.get("status") != "ok":
             rows.append(f"| {name} | {form['steps_per_call']} | {form['status']}: "
                         f"{form.get('reason', '')} | | | | | |")
@@ -63,12 +68,15 @@ def pair_table(pair):
 
 
 def summary_table(result):
-    rows = ["| example | book | kind | goal | recommended form | ratio | goal met | fit ratio | "
-            "not equivalent |", "|---|---|---|---:|---|---:|---|---:|---|"]
+    rows = ["| example | book | kind | goal | recommended form | ratio | goal met | "
+            "the pair file's form | its ratio | fit ratio | not equivalent |",
+            "|---|---|---|---:|---|---:|---|---|---:|---:|---|"]
     for pair in result["pairs"]:
         rows.append(f"| {pair['example']} | {pair['book']} | {pair['kind']} | {pair['goal']:.2f} "
                     f"| {pair['recommended'] or '–'} | {_number(pair['recommended_ratio'])} | "
-                    f"{'yes' if pair['goal_met'] else '**no**'} | {_number(pair['fit_ratio'])} | "
+                    f"{'yes' if pair['goal_met'] else '**no**'} | "
+                    f"{pair.get('file_form') or '–'} | {_number(pair.get('file_form_ratio'))} | "
+                    f"{_number(pair['fit_ratio'])} | "
                     f"{', '.join(pair['not_equivalent']) or '–'} |")
     return "\n".join(rows)
 
@@ -79,7 +87,8 @@ def markdown(result):
              f"{result['load_after']} after (1, 5, 15 min).", "",
              "Ratio: a form's time per training step over the TF1 Session loop's, round by round "
              "(median over rounds); below 1 is faster than TF1. ✓ marks the recommended form: "
-             "the fastest TF2 form that kept equivalence and did not retrace.", "",
+             "the fastest TF2 form that kept equivalence and did not retrace; \"the file's\" "
+             "the form the pair's TF2 file takes in its long runs.", "",
              summary_table(result), ""]
     for pair in result["pairs"]:
         lines += [pair_table(pair), ""]
