@@ -103,7 +103,9 @@ class Agent:
             loss = compute_loss(targets, self.model(states), actions)
         return targets, loss, tape.gradient(loss, self.model.trainable_variables)
 
-    @tf.function
+    # XLA compiles the whole update (forward, backward and Adam) into a few fused kernels: per
+    # update 0.89 of TF1's two Session.runs, a plain tf.function 1.30 (docs/speed.md).
+    @tf.function(jit_compile=True)
     def update(self, states, actions, rewards, next_states, dones):
         _, loss, gradients = self.compute_gradients(states, actions, rewards, next_states, dones)
         self.optimizer.apply_gradients(zip(gradients, self.model.trainable_variables))

@@ -178,7 +178,7 @@ class KerasPipeline(MnistClassifier):
 
 class Dqn(Workload):
     """The Q-network update on fixed replay batches: the agent's own ``update``."""
-    name = "dqn"
+    name, file_form = "dqn", "tf2_function_xla"
     not_applicable = {
         "tf1_dataset": "the TF1 update is two Session.runs with numpy targets in between "
                        "(Agent.update): a tf.data iterator cannot feed it without rewriting it",
