@@ -72,18 +72,24 @@ class LinearRegressionTest(testing.EquivalenceTest):
             optimizer = keras.optimizers.SGD(learning_rate=HP.learning_rate)
 
             @tf.function
-            def train_step(X, y):
-                with tf.GradientTape() as tape:
-                    loss = tf2_linear_regression.compute_loss(
-                        y, tf2_linear_regression.predict(model, X))
-                grad_a, grad_b = tape.gradient(loss, [a, b])
-                if variant == "manual":
-                    a.assign_sub(HP.learning_rate * grad_a)
-                else:
-                    optimizer.apply_gradients(zip([grad_a, grad_b], [a, b]))
-                return loss
+            def train_steps(X, y, steps):
+                losses, a_after, b_after = (tf.TensorArray(tf.float32, size=steps)
+                                            for _ in range(3))
+                for step in tf.range(steps):
+                    with tf.GradientTape() as tape:
+                        loss = tf2_linear_regression.compute_loss(
+                            y, tf2_linear_regression.predict(model, X))
+                    grad_a, grad_b = tape.gradient(loss, [a, b])
+                    if variant == "manual":
+                        a.assign_sub(HP.learning_rate * grad_a)
+                    else:
+                        optimizer.apply_gradients(zip([grad_a, grad_b], [a, b]))
+                    losses = losses.write(step, loss)
+                    a_after = a_after.write(step, a.read_value())
+                    b_after = b_after.write(step, b.read_value())
+                return losses.stack(), a_after.stack(), b_after.stack()
 
-            return lambda: train_step(X, y)
+            return lambda steps: train_steps(X, y, steps)
 
         report = self.assert_caught("trajectory", build_train_step=build_train_step)
         # Only the manual variant's steps differ.

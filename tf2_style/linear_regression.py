@@ -47,13 +47,11 @@ def tf1_names(model):
 
 
 def build_train_step(model, X, y, variant):
-    """A function that takes one gradient-descent step and returns the loss it minimised."""
+    """A function that takes ``steps`` gradient-descent steps in one call and returns the loss
+    each step minimised, and ``a`` and ``b`` after each step."""
     a, b = model
     optimizer = keras.optimizers.SGD(learning_rate=HP.learning_rate)
 
-    # XLA compiles the step into one fused kernel: ~0.2x the TF1 Session loop's time per step
-    # where a plain tf.function's per-op dispatch makes it slower (docs/speed.md).
-    @tf.function(jit_compile=True)
     def train_step(X, y):
         with tf.GradientTape() as tape:
             loss = compute_loss(y, predict(model, X))
@@ -65,9 +63,21 @@ def build_train_step(model, X, y, variant):
             optimizer.apply_gradients(zip([grad_a, grad_b], [a, b]))
         return loss
 
+    # Every step in one call, a tf.range loop that XLA compiles into fused kernels: 0.03 of the
+    # TF1 Session loop's time per step, where one tf.function call per step is slower than TF1
+    # (docs/speed.md). The loop also hands back a and b after each step, for the check.
+    @tf.function(jit_compile=True)
+    def train_steps(X, y, steps):
+        losses, a_after, b_after = (tf.TensorArray(tf.float32, size=steps) for _ in range(3))
+        for step in tf.range(steps):
+            losses = losses.write(step, train_step(X, y))
+            a_after = a_after.write(step, a.read_value())
+            b_after = b_after.write(step, b.read_value())
+        return losses.stack(), a_after.stack(), b_after.stack()
+
     # X and y go in as arguments, like the TF1 feeds: captured as constants, they would let
     # the graph optimizer fold them into the arithmetic, which rounds the loss differently.
-    return lambda: train_step(X, y)
+    return lambda steps: train_steps(X, y, steps)
 
 
 def trace(seed=0, steps=HP.epochs, initial_values=None):
@@ -81,7 +91,7 @@ def trace(seed=0, steps=HP.epochs, initial_values=None):
     for variant in VARIANTS:
         keras.utils.set_random_seed(seed)
         model = build_model()
-        train_step = build_train_step(model, X, y, variant)
+        train_steps = build_train_step(model, X, y, variant)
         variables = tf1_names(model)
 
         if initial_values is not None:
@@ -96,10 +106,11 @@ def trace(seed=0, steps=HP.epochs, initial_values=None):
             result.loss = {"loss": loss.numpy()}
             result.gradients = mapping.gradients_by_tf1_name(
                 variables, list(variables.values()), gradients)
-        for _ in range(steps):
-            step_loss = train_step()
-            result.record_step(step_loss, {f"{variant}/{name}": value for name, value
-                                           in mapping.read(variables).items()})
+        if steps:
+            losses, a_after, b_after = train_steps(steps)
+            for step_loss, a_value, b_value in zip(losses.numpy(), a_after.numpy(),
+                                                    b_after.numpy()):
+                result.record_step(step_loss, {f"{variant}/a": a_value, f"{variant}/b": b_value})
         result.outputs[f"{variant}/y_pred_trained"] = predict(model, X).numpy()
     return result
 
