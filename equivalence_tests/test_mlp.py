@@ -123,9 +123,9 @@ def test_train_job_on_few_batches(tmp_path, capsys):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_train_job_takes_100_steps_per_xla_call_and_a_planted_mistake_shows(tmp_path, capsys):
-    # The job's TF2 side is the fast form: 250 batches in calls of 1, 100, 100 and 49 steps,
-    # compiled by XLA; TF1 runs its Session loop. Control first, then a doubled learning rate.
+def test_train_job_takes_100_steps_per_call_and_a_planted_mistake_shows(tmp_path, capsys):
+    # The job's TF2 side is the fast form: 250 batches in calls of 1, 100, 100 and 49 steps;
+    # TF1 runs its Session loop. Control first, then a doubled learning rate.
     sizes, calls = [], tracing._Recorder.calls
 
     def spied(recorder, batches, steps_per_call):

@@ -82,9 +82,9 @@ class Mlp:
     """The handbook's mlp/mlp.py: Flatten, Dense(100, relu), Dense(10) logits."""
     hidden_units: int = 100
     classes: int = 10
-    # TF2 only: training steps per XLA-compiled tf.function call in the long runs (the fast
-    # form, docs/speed.md: 0.26 of the TF1 Session loop's step time against 1.28 for one
-    # plain tf.function call per step); the equivalence checks take one step per call.
+    # TF2 only: training steps per tf.function call in the long runs (the fast form,
+    # docs/speed.md: 0.63 of the TF1 Session loop's step time, where one tf.function call per
+    # step is 1.3); the equivalence checks take one step per call.
     steps_per_call: int = 100
 
 
