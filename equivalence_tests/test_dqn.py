@@ -168,3 +168,13 @@ class DqnTest(testing.EquivalenceTest):
             self.assertEqual(cli.main(["compare", "dqn", "--train", "--episodes",
                                        str(HP.train_episodes), "--plot", plot]), 0)
             self.assertTrue(os.path.getsize(plot) > 0)
+
+
+def test_main_job_json_is_all_that_stdout_holds(tmp_path, capsys):
+    import json
+    code = cli.main(["compare", "dqn", "--train", "--episodes", "2", "--json",
+                     "--plot", str(tmp_path / "dqn.png")])
+    out, err = capsys.readouterr()
+    result = json.loads(out)  # the progress lines went to stderr
+    assert code == 0 and result["agree"] and len(result["scores"]["tf1"]) == 2, result
+    assert err.startswith("dqn: 2 episodes")

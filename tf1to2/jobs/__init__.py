@@ -236,7 +236,8 @@ def dqn(args):
         raise UserError(f"--episodes must be 1 or more, not {episodes}")
     plot_path = default_plot_path(args, "dqn")
     print(f"dqn: {episodes} episodes of {HP.environment} on both sides, seed {args.seed}, the "
-          f"same initial network (copied from TF1) and one seeded generator per side", flush=True)
+          f"same initial network (copied from TF1) and one seeded generator per side",
+          file=sys.stderr if args.json else sys.stdout, flush=True)  # --json: stdout is the JSON
 
     tf1_module, tf2_module = harness.side_modules("dqn")
     logs, seconds = {}, {}
