@@ -13,7 +13,7 @@ from tf1to2.benchmark import forms, timing
 PAIR_FIELDS = {"example", "book", "kind", "goal", "steps", "rounds", "seed", "steps_per_call",
                "forms", "load_before", "load_after", "wall_s", "recommended",
                "recommended_ratio", "goal_met", "fit_ratio", "not_equivalent", "file_form",
-               "file_form_ratio"}
+               "file_form_ratio", "file_form_goal_met"}
 FORM_FIELDS = {"form", "side", "description", "steps_per_call", "xla", "status", "recommended"}
 MEASURED_FIELDS = {"build_s", "warmup_round_s", "first_call_s", "peak_rss_delta_mb",
                    "rss_delta_mb", "checks", "equivalent", "per_step_ms", "traces", "retraced",
@@ -46,7 +46,7 @@ def test_benchmark_runs_and_its_json_has_every_field(result):
                 assert form["status"] == "n/a" and form["reason"], form
     mlp = result["pairs"][0]
     assert all(form["status"] == "ok" for form in mlp["forms"]), mlp["forms"]
-    assert mlp["file_form"] == "tf2_k_steps_xla" and mlp["file_form_ratio"] is not None
+    assert mlp["file_form"] == "tf2_k_steps" and mlp["file_form_ratio"] is not None
     assert {entry["example"] for entry in result["not_benchmarked"]} >= {"linear_dense"}
 
 
@@ -92,6 +92,25 @@ def test_a_variant_runs_with_its_hyperparameters_and_restores_them():
     with variant.context():
         assert tf1_style.char_rnn.HP.rnn == tf2_style.char_rnn.HP.rnn == "library"
     assert tf1_style.char_rnn.HP.rnn == tf2_style.char_rnn.HP.rnn == "loop"
+
+
+def test_parts_time_each_part_on_both_sides(tmp_path, capsys):
+    from tf1to2.benchmark import parts
+    path = tmp_path / "parts.json"
+    assert cli.main(["benchmark", "mlp", "--parts", "--rounds", "1", "--json", str(path)]) == 0
+    assert "| forward+backward |" in capsys.readouterr().out
+    timed = json.loads(path.read_text())["mlp"]
+    assert list(timed) == list(parts.PARTS)
+    for part, sides in timed.items():  # XLA is a TF2 form: TF1 has no such row
+        assert set(sides) == ({"TF2"} if "XLA" in part else {"TF1", "TF2"}), part
+        assert all(side["median"] > 0 for side in sides.values())
+
+
+def test_parts_refuse_a_pair_without_one_keras_model(capsys):
+    assert cli.main(["benchmark", "dqn", "--parts"]) == 2
+    assert cli.main(["benchmark", "--parts"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and "not dqn" in errors[0]
 
 
 def test_bad_arguments_are_one_line_errors(capsys):

@@ -86,12 +86,28 @@ def _parser():
     timing.add_argument("--json", default=None, metavar="PATH", help="also write the JSON here")
     timing.add_argument("--chart", default=None, metavar="PATH",
                         help="also write a PNG bar chart here (e.g. docs/speed.png)")
+    timing.add_argument("--parts", action="store_true",
+                        help="time the parts of one step instead (forward, backward, update) "
+                             "on both sides: where a TF2 step loses or gains time")
     return parser
 
 
 def _benchmark(args):
     if args.all and args.examples:
         raise UserError("give example names or --all, not both")
+    if args.parts:
+        from tf1to2.benchmark import parts, workloads
+        if not args.examples:
+            raise UserError("--parts needs the pairs to time, e.g. tf1to2 benchmark cnn --parts")
+        unknown = [name for name in args.examples if name not in workloads.WORKLOADS]
+        if unknown:
+            raise UserError(f"no benchmark workload for {', '.join(unknown)}")
+        if args.json and not os.path.isdir(os.path.dirname(os.path.abspath(args.json))):
+            raise UserError(f"cannot write {args.json}: its directory does not exist")
+        result = parts.run(args.examples, rounds=max(args.rounds, 1))
+        if args.json:
+            write_atomically(args.json, json.dumps(result, indent=1))
+        return 0
     benchmark.run(args.examples, rounds=args.rounds, steps=args.steps, json_path=args.json,
                   chart_path=args.chart)
     return 0

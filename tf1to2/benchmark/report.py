@@ -18,6 +18,8 @@ def summarise(pair):
                     and "ratio_to_tf1_loop" in form), None)
     pair.update(
         file_form_ratio=in_file["ratio_to_tf1_loop"]["median"] if in_file else None,
+        file_form_goal_met=bool(in_file and in_file.get("equivalent")
+                                and in_file["ratio_to_tf1_loop"]["median"] <= pair["goal"]),
         recommended=best["form"] if best else None,
         recommended_ratio=best["ratio_to_tf1_loop"]["median"] if best else None,
         goal_met=bool(best and best["ratio_to_tf1_loop"]["median"] <= pair["goal"]),
@@ -69,13 +71,14 @@ def pair_table(pair):
 
 def summary_table(result):
     rows = ["| example | book | kind | goal | recommended form | ratio | goal met | "
-            "the pair file's form | its ratio | fit ratio | not equivalent |",
-            "|---|---|---|---:|---|---:|---|---|---:|---:|---|"]
+            "the pair file's form | its ratio | its goal met | fit ratio | not equivalent |",
+            "|---|---|---|---:|---|---:|---|---|---:|---|---:|---|"]
     for pair in result["pairs"]:
         rows.append(f"| {pair['example']} | {pair['book']} | {pair['kind']} | {pair['goal']:.2f} "
                     f"| {pair['recommended'] or '–'} | {_number(pair['recommended_ratio'])} | "
                     f"{'yes' if pair['goal_met'] else '**no**'} | "
                     f"{pair.get('file_form') or '–'} | {_number(pair.get('file_form_ratio'))} | "
+                    f"{'yes' if pair.get('file_form_goal_met') else '**no**'} | "
                     f"{_number(pair['fit_ratio'])} | "
                     f"{', '.join(pair['not_equivalent']) or '–'} |")
     return "\n".join(rows)

@@ -107,7 +107,7 @@ def tape_step(model, optimizer, loss_of_batch):
 class LinearRegression(Workload):
     """Full-batch gradient descent on five house prices (the "optimizer" variant)."""
     name, steps = "linear_regression", 100
-    file_form = "tf2_function_xla"  # its train_step: the check records every epoch
+    file_form = "tf2_k_steps_xla"  # train_steps: every epoch in one call, a and b handed back
     not_applicable = {"tf2_fit": "the handbook's model is two variables, not a Keras model",
                       "tf2_fit_xla": "as tf2_fit", "tf2_fit_k_steps": "as tf2_fit",
                       "tf2_fit_k_steps_xla": "as tf2_fit"}
@@ -164,7 +164,7 @@ class MnistClassifier(KerasModel):
 
 
 class Mlp(MnistClassifier):
-    name, file_form = "mlp", "tf2_k_steps_xla"
+    name, file_form = "mlp", "tf2_k_steps"
 
 
 class Cnn(MnistClassifier):
