@@ -105,9 +105,9 @@ def train_and_evaluate(seed, mnist, batches, initial_values=None, record_variabl
     accuracy = build_accuracy()
 
     # Keras 3's Adam update is a dozen elementwise ops per variable, eight passes over the
-    # 3.2-million-weight dense kernel (24 ms a step here, TF1's fused ResourceApplyAdam 7 ms):
-    # XLA fuses it (10 ms), while the convolutions keep TensorFlow's oneDNN kernels, faster
-    # than XLA's on this CPU (docs/speed.md).
+    # 3.2-million-weight dense kernel (20 ms a step here, TF1's fused ResourceApplyAdam 6 ms):
+    # XLA fuses it (9 ms), while the convolutions keep TensorFlow's oneDNN kernels, faster
+    # than XLA's on this CPU (`tf1to2 benchmark cnn --parts`, docs/speed.md).
     @tf.function(jit_compile=True)
     def apply_gradients(gradients):
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
