@@ -177,4 +177,5 @@ def test_main_job_json_is_all_that_stdout_holds(tmp_path, capsys):
     out, err = capsys.readouterr()
     result = json.loads(out)  # the progress lines went to stderr
     assert code == 0 and result["agree"] and len(result["scores"]["tf1"]) == 2, result
+    assert set(result["mean_score"]) == {"tf1", "tf2"}  # the headline docs/results.md shows
     assert err.startswith("dqn: 2 episodes")

@@ -265,6 +265,8 @@ def dqn(args):
         print(json.dumps({
             "example": "dqn", "seed": args.seed, "episodes": episodes, "agree": agree,
             "scores": {"tf1": logs["TF1"].lengths, "tf2": logs["TF2"].lengths},
+            "mean_score": {side.lower(): float(np.mean(logs[side].lengths))
+                           for side in ("TF1", "TF2")},
             "identical_actions": identical_actions,
             "first_divergence": None if divergence is None else {
                 "episode": divergence.episode, "step": divergence.step,

@@ -101,6 +101,8 @@ def multi_worker(args):
             "example": "multi_worker", "seed": args.seed, "steps": steps, "agree": agree,
             "losses": {"one_device": reference_losses, "tf1": traces["TF1", two].losses,
                        "tf2": traces["TF2", two].losses},
+            "final_loss": {"tf1": float(traces["TF1", two].losses[-1]),
+                           "tf2": float(traces["TF2", two].losses[-1])},
             "seconds_per_step": {f"{label.lower()}_{workers}_workers": value
                                  for (label, workers), value in per_step.items()},
             "wall_seconds": {f"{label.lower()}_{workers}_workers": value
