@@ -104,7 +104,8 @@ class Agent:
         return targets, loss, tape.gradient(loss, self.model.trainable_variables)
 
     # XLA compiles the whole update (forward, backward and Adam) into a few fused kernels: per
-    # update 0.89 of TF1's two Session.runs, a plain tf.function 1.30 (docs/speed.md).
+    # update 0.89-1.05 of TF1's two Session.runs, a plain tf.function 1.05-1.30 (three runs of
+    # tf1to2 benchmark dqn, docs/speed.md).
     @tf.function(jit_compile=True)
     def update(self, states, actions, rewards, next_states, dones):
         _, loss, gradients = self.compute_gradients(states, actions, rewards, next_states, dones)
