@@ -4,6 +4,7 @@ broken link."""
 import functools
 import http.server
 import pathlib
+import json
 import re
 import shutil
 import subprocess
@@ -44,6 +45,14 @@ def test_readme_and_results_page_figures_come_from_results_json():
     changed["jobs"]["planted"] = {"figures": {"accuracy": {"tf1": 0.5, "tf2": 0.25}},
                                   "equivalent": True, "steps": 1, "seconds": 1.0}
     assert figures.outdated(changed) == ["docs/results.md", "README.md"]
+
+
+def test_speed_page_tables_come_from_speed_json():
+    from tf1to2.site import speed
+    assert speed.outdated() == [], "run `tf1to2 docs index`"
+    run = json.loads(speed.RUN.read_text())  # a changed figure makes the page stale
+    run["pairs"][0]["recommended_ratio"] = 9.99
+    assert speed.outdated(run) == ["docs/speed.md"]
 
 
 def test_guides_quote_no_wall_time_of_their_own():

@@ -73,6 +73,8 @@ def run(args):
         if PITFALLS_PAGE.read_text() != catalogue.markdown():
             stale.append("docs/pitfalls.md")
         stale += figures.outdated()
+        from tf1to2.site import speed
+        stale += speed.outdated()
         if stale:
             print(f"{', '.join(stale)} out of date: run `tf1to2 docs index`", file=sys.stderr)
             return 1
@@ -86,6 +88,9 @@ def run(args):
     from tf1to2.site import figures
     figures.update()
     print(f"wrote {figures.PAGE} and the README's results section (from {figures.SUMMARY})")
+    from tf1to2.site import speed
+    speed.update()
+    print(f"wrote {speed.PAGE}'s measured part (from {speed.RUN})")
     return 0
 
 
