@@ -285,10 +285,12 @@ class GeronRegressor(KerasModel):
 
 class HuberLoss(GeronRegressor):
     name = "huber_loss"
+    file_form = "tf2_k_steps"  # k_steps.steps_in_one_call: every step of its trace in one call
 
 
 class ResidualModel(GeronRegressor):
     name = "residual_model"
+    file_form = "tf2_k_steps"
 
 
 WORKLOADS = {workload.key: workload for workload in
