@@ -40,7 +40,7 @@ import itertools
 
 import numpy as np
 
-from tf1to2 import harness, mapping, slots
+from tf1to2 import harness, k_steps, mapping, slots
 from tf1to2.errors import UserError
 from tf1to2.tolerances import steps as step_tolerances
 
@@ -137,7 +137,7 @@ class _Recorder:
             first = self.step + 1
             for _ in call:
                 self.before_step()
-            yield first, tuple(np.stack(parts) for parts in zip(*call))
+            yield first, k_steps.stack(call)
             size = 1 if one_at_a_time else steps_per_call
 
     def before_step(self):

@@ -11,6 +11,8 @@ import numpy as np
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 
+from tf1to2 import k_steps
+
 
 class NotApplicable(Exception):
     """The form does not fit this pair; the message says why (it is reported, not skipped)."""
@@ -78,7 +80,7 @@ class TF1Dataset(Form):
 
     def build(self, initial_values):
         self.stepper = self.workload.tf1_stepper(self.seed, self.batches[0], initial_values,
-                                                 dataset=stack(self.batches))
+                                                 dataset=k_steps.stack(self.batches))
 
     def run(self):
         return [self._timed_first(lambda: self.stepper.step(None)) for _ in self.batches]
@@ -208,18 +210,9 @@ class Steps(TF2Form):
                 f"stacked batches){', jit_compile=True' if self.xla else ''}")
 
     def setup(self):
-        step = self.counted
-
-        def steps(*stacked):
-            count = tf.shape(stacked[0])[0]
-            losses = tf.TensorArray(tf.float32, size=count)
-            for i in tf.range(count):
-                losses = losses.write(i, tf.cast(step(*[array[i] for array in stacked]),
-                                                 tf.float32))
-            return losses.stack()
-        self.function = tf.function(steps, jit_compile=self.xla or None)
+        self.function = tf.function(k_steps.loop(self.counted), jit_compile=self.xla or None)
         k = self.steps_per_call
-        self.chunks = [tuple(tf.constant(array) for array in stack(self.batches[i:i + k]))
+        self.chunks = [tuple(tf.constant(array) for array in k_steps.stack(self.batches[i:i + k]))
                        for i in range(0, len(self.batches), k)]
 
     def run(self):
@@ -267,11 +260,6 @@ class FitSteps(Fit):
 
 class FitStepsXLA(Fit):
     name, xla = "tf2_fit_k_steps_xla", True
-
-
-def stack(batches):
-    """The batches as one tuple of arrays with a leading step axis."""
-    return tuple(np.stack(column) for column in zip(*batches))
 
 
 # Every form in the order a round runs them (the TF1 loop first: it is the reference).
