@@ -11,7 +11,6 @@ optimizer update alone (from fixed gradients: TF1 ``apply_gradients`` on fed gra
 only its update compiled by XLA). A step is roughly forward + backward + update, so the row
 whose ratio departs from the step's says where a TF2 step loses or gains time.
 """
-import random
 import statistics
 import time
 
@@ -21,29 +20,31 @@ PARTS = ("forward", "forward+backward", "update", "update, XLA", "step", "step, 
 
 
 def _tf1_parts(workload, seed, batch):
+    """The TF1 side in the benchmark's own graph and Session (`forms.TF1Stepper`), with the
+    gradients and an update from fed gradients built beside its train op."""
     import tensorflow.compat.v1 as tf1
+    from tf1to2.benchmark import forms
     tf1_side, _ = workload.modules()
-    random.seed(seed)
-    graph = tf1.Graph()
-    with graph.as_default():
-        tf1.set_random_seed(seed)
-        inputs = [tf1.placeholder(array.dtype, (None,) + array.shape[1:]) for array in batch]
+    built = {}
+
+    def build_train(inputs):
         x, labels = inputs
         loss = tf1_side.compute_loss(labels, tf1_side.build_model(x))
         pairs = tf1_side.build_optimizer().compute_gradients(loss)
-        gradients = [gradient for gradient, _ in pairs]
-        train_op = tf1_side.build_optimizer().apply_gradients(pairs)
-        fed = [tf1.placeholder(gradient.dtype, gradient.shape) for gradient in gradients]
-        update_op = tf1_side.build_optimizer().apply_gradients(
-            list(zip(fed, [variable for _, variable in pairs])))
-        session = tf1.Session(graph=graph)
-        session.run(tf1.global_variables_initializer())
-    feed = dict(zip(inputs, batch))
-    fed_gradients = dict(zip(fed, session.run(gradients, feed)))
-    return {"forward": lambda: session.run(loss, feed),
+        built["gradients"] = [gradient for gradient, _ in pairs]
+        built["fed"] = [tf1.placeholder(g.dtype, g.shape) for g in built["gradients"]]
+        built["update"] = tf1_side.build_optimizer().apply_gradients(
+            list(zip(built["fed"], [variable for _, variable in pairs])))
+        return loss, tf1_side.build_optimizer().apply_gradients(pairs)
+
+    stepper = forms.TF1Stepper(build_train, seed, batch, None)
+    session, gradients = stepper.session, built["gradients"]
+    feed = dict(zip(stepper.inputs, batch))
+    fed_gradients = dict(zip(built["fed"], session.run(gradients, feed)))
+    return {"forward": lambda: session.run(stepper.loss, feed),
             "forward+backward": lambda: session.run(gradients, feed),
-            "update": lambda: session.run(update_op, fed_gradients),
-            "step": lambda: session.run(train_op, feed)}
+            "update": lambda: session.run(built["update"], fed_gradients),
+            "step": lambda: stepper.step(batch)}
 
 
 def _tf2_parts(workload, seed, batch):
