@@ -96,17 +96,7 @@ def _benchmark(args):
     if args.all and args.examples:
         raise UserError("give example names or --all, not both")
     if args.parts:
-        from tf1to2.benchmark import parts, workloads
-        if not args.examples:
-            raise UserError("--parts needs the pairs to time, e.g. tf1to2 benchmark cnn --parts")
-        unknown = [name for name in args.examples if name not in workloads.WORKLOADS]
-        if unknown:
-            raise UserError(f"no benchmark workload for {', '.join(unknown)}")
-        if args.json and not os.path.isdir(os.path.dirname(os.path.abspath(args.json))):
-            raise UserError(f"cannot write {args.json}: its directory does not exist")
-        result = parts.run(args.examples, rounds=max(args.rounds, 1))
-        if args.json:
-            write_atomically(args.json, json.dumps(result, indent=1))
+        benchmark.run_parts(args.examples, rounds=args.rounds, json_path=args.json)
         return 0
     benchmark.run(args.examples, rounds=args.rounds, steps=args.steps, json_path=args.json,
                   chart_path=args.chart)

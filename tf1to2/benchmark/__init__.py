@@ -44,10 +44,7 @@ def measure(names=None, rounds=5, steps=None, seed=0, form_classes=None, progres
     from tf1to2.benchmark import report, timing, workloads
 
     names = list(names or workloads.WORKLOADS)
-    unknown = [name for name in names if name not in workloads.WORKLOADS]
-    if unknown:
-        raise UserError(f"no benchmark workload for {', '.join(unknown)}; there are: "
-                        f"{', '.join(workloads.WORKLOADS)}")
+    check_known(names)
     if rounds < 1 or (steps is not None and steps < 1):
         raise UserError("--rounds and --steps must be 1 or more")
     result = {"tensorflow": tf.__version__, "keras": keras.__version__,
@@ -69,14 +66,43 @@ def measure(names=None, rounds=5, steps=None, seed=0, form_classes=None, progres
     return result
 
 
+def check_known(names):
+    """A one-line error naming the pairs that have no workload, and the ones that do."""
+    from tf1to2.benchmark import workloads
+    unknown = [name for name in names if name not in workloads.WORKLOADS]
+    if unknown:
+        raise UserError(f"no benchmark workload for {', '.join(unknown)}; there are: "
+                        f"{', '.join(workloads.WORKLOADS)}")
+
+
+def check_writable(*paths):
+    """A one-line error, before anything is measured, for an output whose directory is missing."""
+    for path in paths:
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise UserError(f"cannot write {path}: its directory does not exist")
+
+
+def run_parts(names, rounds=5, json_path=None):
+    """`tf1to2 benchmark EXAMPLE... --parts`: print each pair's parts table, write the JSON."""
+    import json
+    from tf1to2.benchmark import parts
+    from tf1to2.cli import write_atomically
+
+    if not names:
+        raise UserError("--parts needs the pairs to time, e.g. tf1to2 benchmark cnn --parts")
+    check_known(names)
+    check_writable(json_path)
+    result = parts.run(names, rounds=max(rounds, 1))
+    if json_path:
+        write_atomically(json_path, json.dumps(result, indent=1))
+
+
 def run(names=None, rounds=5, steps=None, json_path=None, chart_path=None):
     """`tf1to2 benchmark`: measure, print the Markdown, write the JSON and chart if asked."""
     from tf1to2.benchmark import report
     from tf1to2.cli import write_atomically
 
-    for path in (json_path, chart_path):
-        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UserError(f"cannot write {path}: its directory does not exist")
+    check_writable(json_path, chart_path)
     def progress(result):  # each pair's table as it is done; files rewritten after each pair
         print(report.pair_table(result["pairs"][-1]) + "\n", flush=True)
         if json_path:

@@ -128,8 +128,8 @@ def measure(workload, example, steps, rounds, seed=0, form_classes=None, largest
         if tf1_seconds:
             result["ratio_to_tf1_loop"] = _spread([s / t for s, t in zip(seconds, tf1_seconds)])
     return {"example": workload.key, "book": workload.book, "kind": workload.kind,
-            "goal": workload.goal, "file_form": workload.file_form, "steps": steps, "rounds": rounds, "seed": seed,
-            "steps_per_call": k, "forms": list(results.values())}
+            "goal": workload.goal, "file_form": workload.file_form, "steps": steps,
+            "rounds": rounds, "seed": seed, "steps_per_call": k, "forms": list(results.values())}
 
 
 def harness_error(error):
